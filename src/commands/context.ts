@@ -1,0 +1,86 @@
+// What a command sees when it runs. Commands know nothing of sockets, Raft or RocksDB:
+// reads get a Keyspace view, writes a MutableKeyspace inside one deterministic apply batch,
+// connection/server commands a Session.
+import type { ProtocolVersion } from '../resp/encoder.js';
+import type { Keyspace, KeyCounts, MutableKeyspace } from '../state-machine/keyspace.js';
+import type { Rng } from '../util/rng.js';
+
+export interface ReadContext {
+  readonly db: number;
+  readonly ks: Keyspace;
+  /** Key and expire counts of a logical database (DBSIZE, INFO keyspace). */
+  counts(db: number): KeyCounts;
+  readonly scanCursors: ScanCursors;
+  /** Randomness for read commands (RANDOMKEY): local, not replicated. */
+  readonly rng: Rng;
+}
+
+export interface WriteContext {
+  readonly db: number;
+  readonly ks: MutableKeyspace;
+  /** The entry's seeded RNG: the only randomness allowed in apply. */
+  readonly rng: Rng;
+  readonly nowMs: number;
+  readonly maxBulkBytes: number;
+}
+
+/** Server-side SCAN cursors: numeric ids that remember the last key returned. */
+export interface ScanCursors {
+  resolve(cursor: bigint): Buffer | null;
+  register(lastKey: Buffer): bigint;
+}
+
+/** A client connection as connection/server commands see it. */
+export interface Session {
+  readonly id: number;
+  db: number;
+  proto: ProtocolVersion;
+  name: string;
+  authenticated: boolean;
+  replyMode: 'on' | 'off' | 'skip';
+  readonly server: ServerApi;
+  /** Closes the connection after the current reply is written. */
+  closeAfterReply(): void;
+  /** CLIENT INFO / CLIENT LIST line for this client. */
+  describe(): string;
+  /** Clears per-connection state (RESET). */
+  reset(): void;
+  /** Closes the connection now, dropping pending replies (CLIENT KILL). */
+  kill(): void;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+}
+
+export interface ServerApi {
+  readonly startTimeMs: number;
+  readonly runId: string;
+  readonly config: ConfigApi;
+  info(sections: readonly string[]): string;
+  clients(): readonly Session[];
+  /** CLIENT KILL: closes matching clients, returns how many. */
+  killClients(filter: ClientFilter, self: Session): number;
+  /** SHUTDOWN: stop accepting, finish in-flight writes, flush, exit. */
+  shutdown(): void;
+  lastSaveUnixSec(): number;
+  resetStats(): void;
+  commandTable(): import('./table.js').CommandTable;
+  requiresAuth(): boolean;
+  checkPassword(user: string, password: string): boolean;
+  protocolError(session: Session, message: string): void;
+}
+
+export interface ClientFilter {
+  id?: number;
+  addr?: string;
+  laddr?: string;
+  skipMe: boolean;
+  user?: string;
+  type?: string;
+}
+
+export interface ConfigApi {
+  get(patterns: readonly string[]): [string, string][];
+  /** Returns an error text, or null when every pair was applied. */
+  set(pairs: readonly [string, string][]): string | null;
+  rewrite(): string | null;
+}

@@ -1,0 +1,55 @@
+// Every error text a client can see, in Redis 7.0's exact wording, in one place.
+import { err, type Reply } from '../resp/reply.js';
+import { bytesToText } from './args.js';
+
+export const E = {
+  syntax: err('ERR syntax error'),
+  notInteger: err('ERR value is not an integer or out of range'),
+  notFloat: err('ERR value is not a valid float'),
+  overflow: err('ERR increment or decrement would overflow'),
+  nanOrInfinity: err('ERR increment would produce NaN or Infinity'),
+  wrongType: err('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  noSuchKey: err('ERR no such key'),
+  dbIndexOutOfRange: err('ERR DB index is out of range'),
+  invalidDbIndex: err('ERR invalid DB index'),
+  sameObject: err('ERR source and destination objects are the same'),
+  offsetOutOfRange: err('ERR offset is out of range'),
+  stringTooLong: err('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
+  invalidExpireTime: (cmd: string): Reply => err(`ERR invalid expire time in '${cmd}' command`),
+  wrongArity: (fullName: string): Reply => err(`ERR wrong number of arguments for '${fullName}' command`),
+  unknownSubcommand: (sub: Buffer, container: string): Reply =>
+    err(`ERR unknown subcommand '${clip(bytesToText(sub), 128)}'. Try ${container.toUpperCase()} HELP.`),
+  nxXxGtLt: err('ERR NX and XX, GT or LT options at the same time are not compatible'),
+  gtLtNx: err('ERR GT, LT, and/or NX options at the same time are not compatible'),
+  timeoutNotFloat: err('ERR timeout is not a float or out of range'),
+  timeoutNegative: err('ERR timeout is negative'),
+  noAuth: err('NOAUTH Authentication required.'),
+  wrongPass: err('WRONGPASS invalid username-password pair or user is disabled.'),
+  noPassSet: err(
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  ),
+  protoUnsupported: err('NOPROTO unsupported protocol version'),
+  clusterDown: err('CLUSTERDOWN no leader'),
+  outcomeUnknown: err('TIMEOUT outcome unknown: the write was proposed and may or may not have been applied'),
+  readonlyReplica: err("READONLY You can't write against a read only replica."),
+  shuttingDown: err('ERR Errors trying to SHUTDOWN. Check logs.'),
+  loading: err('LOADING Redis is loading the dataset in memory'),
+  maxClients: err('ERR max number of clients reached'),
+  unknownCommand: (name: Buffer, args: readonly Buffer[]): Reply => {
+    let argsText = '';
+    for (const arg of args) {
+      if (argsText.length >= 128) break;
+      argsText += `'${clip(bytesToText(arg), 128 - argsText.length)}' `;
+    }
+    return err(noNewlines(`ERR unknown command '${clip(bytesToText(name), 128)}', with args beginning with: ${argsText}`));
+  },
+} as const;
+
+function clip(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+/** Redis replaces CR/LF in error replies with spaces so the reply stays one line. */
+export function noNewlines(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}

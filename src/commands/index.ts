@@ -1,0 +1,10 @@
+// The full command table: every family registers its commands here.
+import { connectionCommands } from './connection.js';
+import { keyspaceCommands } from './keyspace.js';
+import { serverCommands } from './server.js';
+import { stringCommands } from './string.js';
+import { CommandTable } from './table.js';
+
+export function buildCommandTable(): CommandTable {
+  return new CommandTable([...connectionCommands, ...stringCommands, ...keyspaceCommands, ...serverCommands]);
+}

@@ -1,0 +1,186 @@
+// Incremental RESP request parser (multibulk and inline), following Redis 7.0's networking.c:
+// same limits, same error texts. Pure: bytes in, commands out; never throws on bad input.
+import { splitArgs } from './split-args.js';
+
+export interface ParserLimits {
+  /** proto-max-bulk-len: the largest bulk argument accepted. */
+  readonly maxBulkBytes: number;
+  /** client-query-buffer-limit: unparsed bytes a client may accumulate. */
+  readonly maxQueryBufferBytes: number;
+}
+
+/** Redis's PROTO_INLINE_MAX_SIZE: an inline request or a count line may not exceed this. */
+export const INLINE_MAX_BYTES = 64 * 1024;
+const INT_MAX = 2 ** 31 - 1;
+
+export type ParseResult =
+  | { readonly kind: 'command'; readonly argv: Buffer[]; readonly inline: boolean }
+  | { readonly kind: 'error'; readonly message: string; readonly reply: boolean }
+  | { readonly kind: 'incomplete' };
+
+const INCOMPLETE: ParseResult = { kind: 'incomplete' };
+
+export class RespParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes needed before parsing can progress; lets large bulks arrive without re-copying. */
+  private needBytes = 0;
+  // Multibulk state carried across feeds.
+  private multibulkLeft = 0;
+  private bulkLen = -1;
+  private argv: Buffer[] = [];
+  private failed: ParseResult | null = null;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Unparsed bytes held, for client-query-buffer accounting (CLIENT LIST qbuf). */
+  get bufferedBytes(): number {
+    return this.buf.length - this.pos + this.pendingBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.failed) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+  }
+
+  /** Returns the next complete command, an error (the connection must then be closed), or incomplete. */
+  next(): ParseResult {
+    if (this.failed) return this.failed;
+    if (this.bufferedBytes > this.limits.maxQueryBufferBytes) {
+      return this.fail('closing client that reached max query buffer length', false);
+    }
+    for (;;) {
+      const result: ParseResult | null =
+        this.pos >= this.buf.length
+          ? INCOMPLETE
+          : this.multibulkLeft > 0 || this.buf[this.pos] === 0x2a /* '*' */
+            ? this.parseMultibulk()
+            : this.parseInline();
+      if (result === null) continue; // empty request: skip, as Redis does
+      if (result.kind === 'incomplete') {
+        if (this.pendingBytes > 0 && this.bufferedBytes >= this.needBytes) {
+          this.absorbPending();
+          continue;
+        }
+        return INCOMPLETE;
+      }
+      return result;
+    }
+  }
+
+  private absorbPending(): void {
+    const rest = this.buf.subarray(this.pos);
+    this.buf = rest.length === 0 && this.pending.length === 1 ? this.pending[0]! : Buffer.concat([rest, ...this.pending]);
+    this.pos = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.needBytes = 0;
+  }
+
+  private fail(message: string, reply = true): ParseResult {
+    this.failed = { kind: 'error', message, reply };
+    this.buf = Buffer.alloc(0);
+    this.pending = [];
+    return this.failed;
+  }
+
+  private parseInline(): ParseResult | null {
+    const nl = this.buf.indexOf(0x0a, this.pos);
+    if (nl === -1) {
+      if (this.buf.length - this.pos > INLINE_MAX_BYTES) return this.fail('Protocol error: too big inline request');
+      return INCOMPLETE;
+    }
+    let end = nl;
+    if (end > this.pos && this.buf[end - 1] === 0x0d) end--;
+    const line = this.buf.subarray(this.pos, end);
+    this.pos = nl + 1;
+    const args = splitArgs(line);
+    if (args === null) return this.fail('Protocol error: unbalanced quotes in request');
+    if (args.length === 0) return null;
+    return { kind: 'command', argv: args, inline: true };
+  }
+
+  /** Reads a `<prefix><integer>\r\n` line; returns the integer, INCOMPLETE or an error. */
+  private readCountLine(tooBigMessage: string): number | ParseResult {
+    const cr = this.buf.indexOf(0x0d, this.pos);
+    if (cr === -1 || cr + 1 >= this.buf.length) {
+      if (this.buf.length - this.pos > INLINE_MAX_BYTES) return this.fail(tooBigMessage);
+      return INCOMPLETE;
+    }
+    const value = parseStrictInt(this.buf, this.pos + 1, cr);
+    this.pos = cr + 2;
+    return value;
+  }
+
+  private parseMultibulk(): ParseResult | null {
+    if (this.multibulkLeft === 0) {
+      const start = this.pos;
+      const count = this.readCountLine('Protocol error: too big mbulk count string');
+      if (typeof count !== 'number') return count;
+      if (Number.isNaN(count) || count > INT_MAX) {
+        this.pos = start;
+        return this.fail('Protocol error: invalid multibulk length');
+      }
+      if (count <= 0) return null;
+      this.multibulkLeft = count;
+      this.argv = [];
+    }
+    while (this.multibulkLeft > 0) {
+      if (this.bulkLen === -1) {
+        if (this.pos >= this.buf.length) return INCOMPLETE;
+        if (this.buf[this.pos] !== 0x24 /* '$' */) {
+          const cr = this.buf.indexOf(0x0d, this.pos);
+          if (cr === -1) {
+            if (this.buf.length - this.pos > INLINE_MAX_BYTES) return this.fail('Protocol error: too big bulk count string');
+            return INCOMPLETE;
+          }
+          return this.fail(`Protocol error: expected '$', got '${String.fromCharCode(this.buf[this.pos]!)}'`);
+        }
+        const start = this.pos;
+        const len = this.readCountLine('Protocol error: too big bulk count string');
+        if (typeof len !== 'number') return len;
+        if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes) {
+          this.pos = start;
+          return this.fail('Protocol error: invalid bulk length');
+        }
+        this.bulkLen = len;
+      }
+      if (this.buf.length - this.pos < this.bulkLen + 2) {
+        this.needBytes = this.bulkLen + 2;
+        return INCOMPLETE;
+      }
+      // Large arguments are copied so a retained value does not pin the whole socket chunk.
+      const arg = this.buf.subarray(this.pos, this.pos + this.bulkLen);
+      this.argv.push(this.bulkLen >= 4096 ? Buffer.from(arg) : arg);
+      this.pos += this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.multibulkLeft--;
+    }
+    const argv = this.argv;
+    this.argv = [];
+    return { kind: 'command', argv, inline: false };
+  }
+}
+
+/** Redis's string2ll over buf[start, end): optional '-', digits, no leading zeros or '+'. NaN if invalid. */
+function parseStrictInt(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return NaN;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 0x2d) {
+    negative = true;
+    i++;
+    if (i >= end) return NaN;
+  }
+  if (buf[i] === 0x30) return end - i === 1 && !negative ? 0 : NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) return NaN;
+    value = value * 10 + (c - 0x30);
+  }
+  return negative ? -value : value;
+}

@@ -1,0 +1,49 @@
+// Every configuration key, declared once: type, default, doc, and whether CONFIG SET may change it.
+// Names follow redis.conf (and pika.conf where Pika has the key).
+
+export type ConfigType = 'int' | 'bytes' | 'string' | 'bool' | 'enum' | 'ms';
+
+export interface ConfigKey {
+  readonly name: string;
+  readonly type: ConfigType;
+  readonly default: string;
+  readonly doc: string;
+  /** May be changed at runtime with CONFIG SET. */
+  readonly mutable: boolean;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly aliases?: readonly string[];
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { name: 'port', type: 'int', default: '9221', doc: 'TCP port for Redis clients (Pika uses 9221).', mutable: false, min: 0, max: 65535 },
+  { name: 'bind', type: 'string', default: '127.0.0.1', doc: 'Addresses to listen on, space separated.', mutable: false },
+  { name: 'dir', type: 'string', default: './data', doc: 'Data directory: RocksDB, the log and the node id live here.', mutable: false },
+  { name: 'loglevel', type: 'enum', default: 'info', values: ['trace', 'debug', 'verbose', 'info', 'notice', 'warning'], doc: 'Log level (Redis names; verbose=debug, notice=info).', mutable: true },
+  { name: 'logfile', type: 'string', default: '', doc: 'Log file path; empty logs to stdout (pretty when a TTY).', mutable: false },
+  { name: 'databases', type: 'int', default: '16', doc: 'Number of logical databases (fixed at 16).', mutable: false, min: 16, max: 16 },
+  { name: 'maxclients', type: 'int', default: '10000', doc: 'Connections beyond this get "ERR max number of clients reached".', mutable: true, min: 1 },
+  { name: 'timeout', type: 'int', default: '0', doc: 'Close idle clients after this many seconds (0 = never).', mutable: true, min: 0 },
+  { name: 'requirepass', type: 'string', default: '', doc: 'Password for the default user; empty = no authentication.', mutable: true },
+  { name: 'proto-max-bulk-len', type: 'bytes', default: '512mb', doc: 'Largest bulk string a client may send.', mutable: true, min: 1024 * 1024 },
+  { name: 'client-query-buffer-limit', type: 'bytes', default: '1gb', doc: 'Unparsed input a client may accumulate before it is closed.', mutable: true, min: 1024 * 1024 },
+  { name: 'tcp-keepalive', type: 'int', default: '300', doc: 'TCP keepalive interval in seconds (0 = off).', mutable: false, min: 0 },
+  { name: 'hz', type: 'int', default: '10', doc: 'Background task frequency per second (active expiry, GC).', mutable: true, min: 1, max: 500 },
+  { name: 'active-expire-keys-per-cycle', type: 'int', default: '200', doc: 'Expired keys proposed for deletion per background cycle.', mutable: true, min: 1 },
+  { name: 'wal-segment-bytes', type: 'bytes', default: '64mb', doc: 'Size at which the write-ahead log rolls to a new segment file.', mutable: false, min: 1024 * 1024 },
+  { name: 'log-compact-entries', type: 'int', default: '10000', doc: 'Applied entries kept in the log before it is compacted (after a RocksDB flush).', mutable: true, min: 100 },
+  { name: 'daemonize', type: 'bool', default: 'no', doc: 'Accepted for redis.conf compatibility; pikiraft always runs in the foreground.', mutable: false, values: ['no'] },
+  { name: 'save', type: 'string', default: '', doc: 'Accepted for redis.conf compatibility; every write is durable before it is acknowledged.', mutable: true },
+  { name: 'appendonly', type: 'bool', default: 'yes', doc: 'Accepted for redis.conf compatibility; the Raft log is always on.', mutable: false, values: ['yes'] },
+];
+
+const byName = new Map<string, ConfigKey>();
+for (const key of CONFIG_KEYS) {
+  byName.set(key.name, key);
+  for (const alias of key.aliases ?? []) byName.set(alias, key);
+}
+
+export function configKey(name: string): ConfigKey | undefined {
+  return byName.get(name.toLowerCase());
+}
