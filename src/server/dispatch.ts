@@ -10,6 +10,20 @@ import type { StateMachine } from '../state-machine/state-machine.js';
 import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
 
+/** Finds the command (or subcommand) for argv, or the error Redis gives. */
+export function resolveCommand(table: CommandTable, argv: readonly Buffer[]): Command | Reply {
+  const name = argv[0]!.toString('latin1').toLowerCase();
+  const cmd = table.get(name);
+  if (!cmd) return E.unknownCommand(argv[0]!, argv.slice(1));
+  if (cmd.kind === 'container') {
+    if (argv.length < 2) return E.wrongArity(cmd.fullName);
+    const sub = cmd.subcommands.get(argv[1]!.toString('latin1').toLowerCase());
+    if (!sub) return E.unknownSubcommand(argv[1]!, cmd.name);
+    return arityOk(sub.arity, argv.length) ? sub : E.wrongArity(sub.fullName);
+  }
+  return arityOk(cmd.arity, argv.length) ? cmd : E.wrongArity(cmd.fullName);
+}
+
 const localRng = { next: Math.random, int: (n: number): number => Math.floor(Math.random() * n) };
 
 export class Dispatcher {
@@ -21,18 +35,8 @@ export class Dispatcher {
     private readonly scanCursors: ScanCursors,
   ) {}
 
-  /** Finds the command (or subcommand) for argv, or the error Redis gives. */
   resolve(argv: readonly Buffer[]): Command | Reply {
-    const name = argv[0]!.toString('latin1').toLowerCase();
-    const cmd = this.table.get(name);
-    if (!cmd) return E.unknownCommand(argv[0]!, argv.slice(1));
-    if (cmd.kind === 'container') {
-      if (argv.length < 2) return E.wrongArity(cmd.fullName);
-      const sub = cmd.subcommands.get(argv[1]!.toString('latin1').toLowerCase());
-      if (!sub) return E.unknownSubcommand(argv[1]!, cmd.name);
-      return arityOk(sub.arity, argv.length) ? sub : E.wrongArity(sub.fullName);
-    }
-    return arityOk(cmd.arity, argv.length) ? cmd : E.wrongArity(cmd.fullName);
+    return resolveCommand(this.table, argv);
   }
 
   dispatch(conn: Connection, argv: Buffer[]): Reply | Promise<Reply> {

@@ -16,7 +16,7 @@ import { StateMachine } from '../state-machine/state-machine.js';
 import { Store } from '../state-machine/store.js';
 import type { Config } from './config.js';
 import { Connection } from './connection.js';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, resolveCommand } from './dispatch.js';
 import { renderInfo } from './info.js';
 import { ScanCursorTable } from './scan-cursors.js';
 import { CommandStats } from './stats.js';
@@ -101,8 +101,9 @@ export class Server implements ServerApi {
     );
   }
 
+  // Used by apply during log replay, before the dispatcher exists.
   private dispatcherResolve(argv: readonly Buffer[]): import('../commands/table.js').Command | null {
-    const r = this.dispatcher.resolve(argv);
+    const r = resolveCommand(this.table, argv);
     return 'kind' in r ? r : null;
   }
 
