@@ -13,10 +13,10 @@ const CRLF = '\r\n';
 export function encodeReply(reply: Reply, proto: ProtocolVersion, out: (string | Buffer)[]): void {
   switch (reply.t) {
     case 'simple':
-      out.push(`+${reply.s}${CRLF}`);
+      out.push(`+${oneLine(reply.s)}${CRLF}`);
       return;
     case 'error':
-      out.push(`-${reply.s}${CRLF}`);
+      out.push(`-${oneLine(reply.s)}${CRLF}`);
       return;
     case 'int':
       out.push(`:${reply.n}${CRLF}`);
@@ -71,6 +71,16 @@ export function encodeReply(reply: Reply, proto: ProtocolVersion, out: (string |
     case 'none':
       return;
   }
+}
+
+const LINE_BREAK = /[\r\n]/g;
+
+/**
+ * A CR or LF inside a simple string or error would end the line early and desynchronize the
+ * client; Redis's addReplyErrorFormat maps them to spaces, and so does every line reply here.
+ */
+function oneLine(s: string): string {
+  return s.includes('\r') || s.includes('\n') ? s.replace(LINE_BREAK, ' ') : s;
 }
 
 function encodeBulk(b: Buffer | string, out: (string | Buffer)[]): void {

@@ -2,6 +2,8 @@
 // Returns null on unbalanced quotes, as Redis does.
 
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+/** Inside an unquoted token only these end it (sdssplitargs' switch): not \v or \f. */
+const endsToken = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isHex = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const hexValue = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10);
@@ -47,7 +49,7 @@ export function splitArgs(line: Buffer): Buffer[] | null {
         } else {
           bytes.push(c);
         }
-      } else if (c === -1 || isSpace(c)) {
+      } else if (c === -1 || endsToken(c)) {
         done = true;
       } else if (c === 0x22) {
         inDouble = true;
