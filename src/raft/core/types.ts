@@ -24,3 +24,38 @@ export interface HardState {
 }
 
 export const EMPTY_HARD_STATE: HardState = { term: 0, vote: 0, commit: 0 };
+
+/** Per-node raft role. `preCandidate` runs the PreVote phase without bumping the term. */
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+/** Leader, role: volatile state the driver may want to react to (INFO, redirects). */
+export interface SoftState {
+  readonly lead: number;
+  readonly role: Role;
+}
+
+/**
+ * Read-only view of what is durable: the WAL (or a test double) implements it.
+ * There is no compaction yet, so the log always starts at index 1 (index 0 = term 0 sentinel).
+ * Snapshots will add `firstIndex()` and a snapshot view here.
+ */
+export interface Storage {
+  initialState(): HardState;
+  /** Last persisted index, 0 when empty. */
+  lastIndex(): number;
+  /** Term of `index` (0 for index 0). Throws if index > lastIndex(). */
+  term(index: number): number;
+  /** Entries in [lo, hi), at least one if lo < hi, then up to `maxBytes` total (entrySizeBytes). */
+  entries(lo: number, hi: number, maxBytes: number): Entry[];
+}
+
+/** Who takes part: a clean seam for membership changes (joint consensus comes later). */
+export interface ClusterConfig {
+  readonly voters: ReadonlySet<number>;
+  readonly learners: ReadonlySet<number>;
+}
+
+/** Approximate encoded size of an entry, for flow control. Fixed header estimate + payload. */
+export function entrySizeBytes(e: Entry): number {
+  return 40 + e.data.length;
+}
