@@ -7,6 +7,7 @@ export const E = {
   notInteger: err('ERR value is not an integer or out of range'),
   notFloat: err('ERR value is not a valid float'),
   overflow: err('ERR increment or decrement would overflow'),
+  decrementOverflow: err('ERR decrement would overflow'),
   nanOrInfinity: err('ERR increment would produce NaN or Infinity'),
   wrongType: err('WRONGTYPE Operation against a key holding the wrong kind of value'),
   noSuchKey: err('ERR no such key'),
@@ -19,6 +20,9 @@ export const E = {
   wrongArity: (fullName: string): Reply => err(`ERR wrong number of arguments for '${fullName}' command`),
   unknownSubcommand: (sub: Buffer, container: string): Reply =>
     err(`ERR unknown subcommand '${clip(bytesToText(sub), 128)}'. Try ${container.toUpperCase()} HELP.`),
+  gtAndLt: err('ERR GT and LT options at the same time are not compatible'),
+  invalidCursor: err('ERR invalid cursor'),
+  unsupportedOption: (opt: Buffer): Reply => err(`ERR Unsupported option ${bytesToText(opt)}`),
   nxXxGtLt: err('ERR NX and XX, GT or LT options at the same time are not compatible'),
   gtLtNx: err('ERR GT, LT, and/or NX options at the same time are not compatible'),
   timeoutNotFloat: err('ERR timeout is not a float or out of range'),

@@ -1,4 +1,252 @@
-// Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, RENAME, EXPIRE family, SCAN, ...
-import type { Command } from './table.js';
+// Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
+import { array, bulk, int, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
+import { TYPE_NAMES, type Meta } from '../state-machine/encoding.js';
+import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
+import { globMatch } from '../util/glob.js';
+import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
+import type { WriteContext } from './context.js';
+import { E } from './errors.js';
+import { fail, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
-export const keyspaceCommands: Command[] = [];
+const ALL_KEYS = { first: 1, last: -1, step: 1 };
+const K1 = { first: 1, last: 1, step: 1 };
+const docs = (summary: string, since: string, complexity = 'O(1)') => ({ summary, since, group: 'generic', complexity });
+
+// ---- expiry ------------------------------------------------------------------------------
+
+type ExpireUnit = { name: string; msPerUnit: bigint; absolute: boolean };
+
+interface ExpireArgs {
+  key: Buffer;
+  when: bigint;
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
+}
+
+function parseExpire() {
+  return (argv: readonly Buffer[]): ParseResult<ExpireArgs> => {
+    // expire.c parses the options before the time, so option errors win.
+    const a: ExpireArgs = { key: argv[1]!, when: 0n, nx: false, xx: false, gt: false, lt: false };
+    for (const raw of argv.slice(3)) {
+      const opt = raw.toString('latin1').toLowerCase();
+      if (opt === 'nx') a.nx = true;
+      else if (opt === 'xx') a.xx = true;
+      else if (opt === 'gt') a.gt = true;
+      else if (opt === 'lt') a.lt = true;
+      else return fail(E.unsupportedOption(raw));
+    }
+    if (a.nx && (a.xx || a.gt || a.lt)) return fail(E.nxXxGtLt);
+    if (a.gt && a.lt) return fail(E.gtAndLt);
+    const when = parseInt64(argv[2]!);
+    if (when === null) return fail(E.notInteger);
+    a.when = when;
+    return a;
+  };
+}
+
+async function expireGeneric(ctx: WriteContext, unit: ExpireUnit, a: ExpireArgs): Promise<Reply> {
+  // expire.c expireGenericCommand: overflow checks first, then the existence and option checks.
+  let when = a.when * unit.msPerUnit;
+  if (when / unit.msPerUnit !== a.when || when > INT64_MAX || when < -INT64_MAX - 1n) return E.invalidExpireTime(unit.name);
+  if (!unit.absolute) {
+    when += BigInt(ctx.nowMs);
+    if (when > INT64_MAX) return E.invalidExpireTime(unit.name);
+  }
+  const meta = await ctx.ks.meta(ctx.db, a.key);
+  if (meta === null) return ZERO;
+  const current = meta.expireAtMs === 0 ? null : BigInt(meta.expireAtMs);
+  if (a.nx && current !== null) return ZERO;
+  if (a.xx && current === null) return ZERO;
+  if (a.gt && (current === null || when <= current)) return ZERO;
+  if (a.lt && current !== null && when >= current) return ZERO;
+  if (when <= BigInt(ctx.nowMs)) {
+    await ctx.ks.deleteKey(ctx.db, a.key);
+    return ONE;
+  }
+  await ctx.ks.writeMeta(ctx.db, a.key, { ...meta, expireAtMs: Number(when > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : when) });
+  return ONE;
+}
+
+const EXPIRE_UNITS: [string, ExpireUnit, string, string][] = [
+  ['expire', { name: 'expire', msPerUnit: 1000n, absolute: false }, "Sets the expiration time of a key in seconds.", '1.0.0'],
+  ['pexpire', { name: 'pexpire', msPerUnit: 1n, absolute: false }, 'Sets the expiration time of a key in milliseconds.', '2.6.0'],
+  ['expireat', { name: 'expireat', msPerUnit: 1000n, absolute: true }, 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0'],
+  ['pexpireat', { name: 'pexpireat', msPerUnit: 1n, absolute: true }, 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0'],
+];
+
+/** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 without expiry. */
+function ttlCommand(name: string, summary: string, since: string, render: (expireAtMs: number, nowMs: number) => number): Command {
+  return readCommand(
+    name,
+    { arity: 2, flags: ['readonly', 'fast'], keys: K1, acl: ['@keyspace', '@read', '@fast'], docs: docs(summary, since) },
+    (argv) => ({ key: argv[1]! }),
+    async (ctx, { key }) => {
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta === null) return int(-2);
+      if (meta.expireAtMs === 0) return int(-1);
+      return int(render(meta.expireAtMs, ctx.ks.nowMs));
+    },
+  );
+}
+
+// ---- iteration ---------------------------------------------------------------------------
+
+function typeName(meta: Meta): string {
+  return TYPE_NAMES[meta.type];
+}
+
+async function scanFrom(ks: Keyspace, db: number, after: Buffer | null, count: number, match: Buffer | null, type: string | null) {
+  const keys: Buffer[] = [];
+  let last: Buffer | null = null;
+  let examined = 0;
+  let exhausted = true;
+  for await (const { key, meta } of ks.liveKeys(db, after)) {
+    last = key;
+    if ((match === null || globMatch(match, key)) && (type === null || typeName(meta) === type)) keys.push(Buffer.from(key));
+    if (++examined >= count) {
+      exhausted = false;
+      break;
+    }
+  }
+  return { keys, last: exhausted ? null : last };
+}
+
+function flushTo(mapping: DbMapping, dbs: readonly number[]): { mapping: DbMapping; dropped: number[] } {
+  const ids = [...mapping.ids];
+  let nextId = mapping.nextId;
+  const dropped: number[] = [];
+  for (const db of dbs) {
+    dropped.push(ids[db]!);
+    ids[db] = nextId++;
+  }
+  return { mapping: { ids, nextId }, dropped };
+}
+
+function flushCommand(name: 'flushdb' | 'flushall', summary: string, since: string): Command {
+  return writeCommand(
+    name,
+    { arity: -1, flags: ['write'], keys: null, acl: ['@keyspace', '@write', '@slow', '@dangerous'], docs: docs(summary, since, 'O(1)') },
+    (argv): ParseResult<{ all: boolean }> => {
+      if (argv.length > 2) return fail(E.syntax);
+      if (argv.length === 2 && !['async', 'sync'].includes(argv[1]!.toString('latin1').toLowerCase())) return fail(E.syntax);
+      return { all: name === 'flushall' };
+    },
+    async (ctx, { all }) => {
+      // O(1): the databases get fresh keyspace ids; the old ones are garbage-collected in the background.
+      const dbs = all ? ctx.ks.dbMapping.ids.map((_, i) => i) : [ctx.db];
+      const { mapping, dropped } = flushTo(ctx.ks.dbMapping, dbs);
+      ctx.ks.dbMapping = mapping;
+      for (const keyspaceId of dropped) ctx.ks.enqueueGc({ kind: 'keyspace', keyspaceId });
+      return OK;
+    },
+  );
+}
+
+export const keyspaceCommands: Command[] = [
+  ...(['del', 'unlink'] as const).map((name) =>
+    writeCommand(
+      name,
+      { arity: -2, flags: name === 'del' ? ['write'] : ['write', 'fast'], keys: ALL_KEYS, acl: ['@keyspace', '@write', name === 'del' ? '@slow' : '@fast'], docs: docs(name === 'del' ? 'Deletes one or more keys.' : 'Asynchronously deletes one or more keys.', name === 'del' ? '1.0.0' : '4.0.0', 'O(N)') },
+      (argv) => ({ keys: argv.slice(1) }),
+      async (ctx, { keys }) => {
+        let n = 0;
+        for (const key of keys) if (await ctx.ks.deleteKey(ctx.db, key)) n++;
+        return int(n);
+      },
+    ),
+  ),
+  readCommand(
+    'exists',
+    { arity: -2, flags: ['readonly', 'fast'], keys: ALL_KEYS, acl: ['@keyspace', '@read', '@fast'], docs: docs('Determines whether one or more keys exist.', '1.0.0', 'O(N)') },
+    (argv) => ({ keys: argv.slice(1) }),
+    async (ctx, { keys }) => {
+      const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
+      return int(metas.filter((m) => m !== null).length);
+    },
+  ),
+  readCommand(
+    'type',
+    { arity: 2, flags: ['readonly', 'fast'], keys: K1, acl: ['@keyspace', '@read', '@fast'], docs: docs('Determines the type of value stored at a key.', '1.0.0') },
+    (argv) => ({ key: argv[1]! }),
+    async (ctx, { key }) => {
+      const meta = await ctx.ks.meta(ctx.db, key);
+      return simple(meta === null ? 'none' : typeName(meta));
+    },
+  ),
+  ...EXPIRE_UNITS.map(([name, unit, summary, since]) =>
+    writeCommand(
+      name,
+      { arity: -3, flags: ['write', 'fast'], keys: K1, acl: ['@keyspace', '@write', '@fast'], docs: docs(summary, since) },
+      parseExpire(),
+      (ctx, a) => expireGeneric(ctx, unit, a),
+    ),
+  ),
+  ttlCommand('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', (at, now) => Math.floor((Math.max(0, at - now) + 500) / 1000)),
+  ttlCommand('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', (at, now) => Math.max(0, at - now)),
+  ttlCommand('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', (at) => Math.floor(at / 1000)),
+  ttlCommand('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', (at) => at),
+  writeCommand(
+    'persist',
+    { arity: 2, flags: ['write', 'fast'], keys: K1, acl: ['@keyspace', '@write', '@fast'], docs: docs('Removes the expiration time of a key.', '2.2.0') },
+    (argv) => ({ key: argv[1]! }),
+    async (ctx, { key }) => {
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta === null || meta.expireAtMs === 0) return ZERO;
+      await ctx.ks.writeMeta(ctx.db, key, { ...meta, expireAtMs: 0 });
+      return ONE;
+    },
+  ),
+  readCommand(
+    'dbsize',
+    { arity: 1, flags: ['readonly', 'fast'], keys: null, acl: ['@keyspace', '@read', '@fast'], docs: docs('Returns the number of keys in the database.', '1.0.0') },
+    () => ({}),
+    (ctx) => int(ctx.counts(ctx.db).keys),
+  ),
+  flushCommand('flushdb', 'Removes all keys from the current database.', '1.0.0'),
+  flushCommand('flushall', 'Removes all keys from all databases.', '1.0.0'),
+  readCommand(
+    'keys',
+    { arity: 2, flags: ['readonly'], keys: null, acl: ['@keyspace', '@read', '@slow', '@dangerous'], docs: docs('Returns all key names that match a pattern.', '1.0.0', 'O(N)') },
+    (argv) => ({ pattern: argv[1]! }),
+    async (ctx, { pattern }) => {
+      const out: Reply[] = [];
+      const all = pattern.length === 1 && pattern[0] === 0x2a;
+      for await (const { key } of ctx.ks.liveKeys(ctx.db, null)) if (all || globMatch(pattern, key)) out.push(bulk(Buffer.from(key)));
+      return array(out);
+    },
+  ),
+  readCommand(
+    'scan',
+    { arity: -2, flags: ['readonly'], keys: null, acl: ['@keyspace', '@read', '@slow'], docs: docs('Iterates over the key names in the database.', '2.8.0', 'O(1) for every call. O(N) for a complete iteration.') },
+    (argv): ParseResult<{ cursor: bigint; count: number; match: Buffer | null; type: string | null }> => {
+      const cursorText = argv[1]!.toString('latin1');
+      if (!/^\d+$/.test(cursorText) || BigInt(cursorText) > 18446744073709551615n) return fail(E.invalidCursor);
+      let count = 10;
+      let match: Buffer | null = null;
+      let type: string | null = null;
+      for (let i = 2; i < argv.length; i += 2) {
+        const opt = argv[i]!.toString('latin1').toLowerCase();
+        const value = argv[i + 1];
+        if (value === undefined) return fail(E.syntax);
+        if (opt === 'count') {
+          const n = parseSafeInt(value);
+          if (n === null) return fail(E.notInteger);
+          if (n < 1) return fail(E.syntax);
+          count = n;
+        } else if (opt === 'match') match = value;
+        else if (opt === 'type') type = value.toString('latin1').toLowerCase();
+        else return fail(E.syntax);
+      }
+      return { cursor: BigInt(cursorText), count, match, type };
+    },
+    async (ctx, a) => {
+      const after = a.cursor === 0n ? null : ctx.scanCursors.resolve(a.cursor);
+      const { keys, last } = await scanFrom(ctx.ks, ctx.db, after, a.count, a.match, a.type);
+      const next = last === null ? 0n : ctx.scanCursors.register(last);
+      return array([bulk(next.toString()), array(keys.map((k) => bulk(k)))]);
+    },
+  ),
+];
+

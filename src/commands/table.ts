@@ -186,3 +186,8 @@ export class CommandTable {
     return [...this.byName.values()];
   }
 }
+
+/** A parse failure. Returned through this helper (not a literal) so TypeScript infers the parsed type cleanly. */
+export function fail(error: Reply): { error: Reply } {
+  return { error };
+}
