@@ -1,5 +1,7 @@
 // Connection commands (PING, ECHO, QUIT, SELECT, ...): they run on the node the client talks to.
-import { bulk, NONE, OK, PONG, array, type Reply } from '../resp/reply.js';
+import { bulk, bulkOrNull, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
+import type { Session } from './context.js';
+import { containerCommand } from './table.js';
 import { parseSafeInt } from './args.js';
 import { E } from './errors.js';
 import { localCommand, type Command } from './table.js';
@@ -40,6 +42,102 @@ export const connectionCommands: Command[] = [
       return OK;
     },
   ),
+  localCommand(
+    'auth',
+    { arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], acl: ['@fast', '@connection'], docs: docs('Authenticates the connection.', '1.0.0') },
+    (session, argv) => {
+      if (argv.length > 3) return E.syntax;
+      const user = argv.length === 3 ? argv[1]!.toString('latin1') : 'default';
+      const pass = argv[argv.length - 1]!.toString('latin1');
+      if (argv.length === 2 && !session.server.requiresAuth()) return E.noPassSet;
+      return authenticate(session, user, pass) ?? OK;
+    },
+  ),
+  localCommand(
+    'hello',
+    { arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], acl: ['@fast', '@connection'], docs: docs('Handshakes with the Redis server.', '6.0.0') },
+    (session, argv) => {
+      let proto = session.proto;
+      if (argv.length >= 2) {
+        const v = parseSafeInt(argv[1]!);
+        if (v === null) return E.protocolVersionNotInteger;
+        if (v !== 2 && v !== 3) return E.protoUnsupported;
+        proto = v;
+      }
+      let name: string | null = null;
+      for (let i = 2; i < argv.length; i++) {
+        const opt = argv[i]!.toString('latin1').toLowerCase();
+        if (opt === 'auth' && i + 2 < argv.length) {
+          const failed = authenticate(session, argv[i + 1]!.toString('latin1'), argv[i + 2]!.toString('latin1'));
+          if (failed) return failed;
+          i += 2;
+        } else if (opt === 'setname' && i + 1 < argv.length) {
+          const invalid = checkClientName(argv[i + 1]!);
+          if (invalid) return invalid;
+          name = argv[i + 1]!.toString('latin1');
+          i += 1;
+        } else {
+          return E.syntaxInOption(argv[i]!);
+        }
+      }
+      if (!session.authenticated) return E.noAuthHello;
+      session.proto = proto;
+      if (name !== null) session.name = name;
+      return map([
+        [bulk('server'), bulk('redis')],
+        [bulk('version'), bulk('7.0.15')],
+        [bulk('proto'), int(proto)],
+        [bulk('id'), int(session.id)],
+        [bulk('mode'), bulk('standalone')],
+        [bulk('role'), bulk('master')],
+        [bulk('modules'), array([])],
+      ]);
+    },
+  ),
+  localCommand(
+    'reset',
+    { arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], acl: ['@fast', '@connection'], docs: docs('Resets the connection.', '6.2.0') },
+    (session) => {
+      session.reset();
+      return simple('RESET');
+    },
+  ),
+  containerCommand('client', { arity: -2, flags: [], acl: ['@slow'], docs: docs('A container for client connection commands.', '2.4.0') }, [
+    localCommand('client|id', { arity: 2, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Returns the unique client ID of the connection.', '5.0.0') }, (session) => int(session.id)),
+    localCommand('client|getname', { arity: 2, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Returns the name of the connection.', '2.6.9') }, (session) => bulkOrNull(session.name === '' ? null : session.name)),
+    localCommand(
+      'client|setname',
+      { arity: 3, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Sets the connection name.', '2.6.9') },
+      (session, argv) => {
+        const invalid = checkClientName(argv[2]!);
+        if (invalid) return invalid;
+        session.name = argv[2]!.toString('latin1');
+        return OK;
+      },
+    ),
+    localCommand('client|info', { arity: 2, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Returns information about the connection.', '6.2.0') }, (session) => bulk(`${session.describe()}\n`)),
+    localCommand(
+      'client|list',
+      { arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['@admin', '@slow', '@dangerous', '@connection'], docs: docs('Lists open connections.', '2.4.0') },
+      (session, argv) => {
+        if (argv.length !== 2) return E.syntax;
+        return bulk(session.server.clients().map((c) => `${c.describe()}\n`).join(''));
+      },
+    ),
+  ]),
 ];
 
-export { NONE, array };
+
+/** Redis rejects client names with spaces, newlines or other characters outside '!'..'~'. */
+function checkClientName(name: Buffer): Reply | null {
+  for (const c of name) if (c < 0x21 || c > 0x7e) return E.badClientName;
+  return null;
+}
+
+function authenticate(session: Session, user: string, pass: string): Reply | null {
+  const ok = session.server.requiresAuth() ? session.server.checkPassword(user, pass) : user === 'default';
+  if (!ok) return E.wrongPass;
+  session.authenticated = true;
+  return null;
+}
+

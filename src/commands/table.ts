@@ -134,7 +134,7 @@ export function containerCommand(name: string, meta: Meta, subcommands: readonly
   return {
     ...base(name, meta),
     kind: 'container',
-    subcommands: new Map(subcommands.map((c) => [c.name.split('|')[1]!, c])),
+    subcommands: new Map(subcommands.map((c) => [c.fullName.split('|')[1]!, c])),
   };
 }
 
