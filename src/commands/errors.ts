@@ -22,6 +22,8 @@ export const E = {
     err(`ERR unknown subcommand '${clip(bytesToText(sub), 128)}'. Try ${container.toUpperCase()} HELP.`),
   gtAndLt: err('ERR GT and LT options at the same time are not compatible'),
   invalidCursor: err('ERR invalid cursor'),
+  invalidFirstDb: err('ERR invalid first DB index'),
+  invalidSecondDb: err('ERR invalid second DB index'),
   unsupportedOption: (opt: Buffer): Reply => err(`ERR Unsupported option ${bytesToText(opt)}`),
   nxXxGtLt: err('ERR NX and XX, GT or LT options at the same time are not compatible'),
   gtLtNx: err('ERR GT, LT, and/or NX options at the same time are not compatible'),

@@ -1,6 +1,6 @@
 // Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
 import { array, bulk, int, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
-import { TYPE_NAMES, type Meta } from '../state-machine/encoding.js';
+import { dataPrefix, KeyType, TYPE_NAMES, type Meta } from '../state-machine/encoding.js';
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
@@ -250,3 +250,82 @@ export const keyspaceCommands: Command[] = [
   ),
 ];
 
+
+// ---- rename, swap ---------------------------------------------------------------------------
+
+/**
+ * Moves `from` to `to` (any type): strings move inside the meta record; a collection's data
+ * records are copied under a fresh version of the new key and the old version is queued for GC.
+ */
+async function moveKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: number, to: Buffer, meta: Meta): Promise<void> {
+  let moved = meta;
+  if (meta.type !== KeyType.String) {
+    const version = ctx.ks.newVersion();
+    const src = dataPrefix(ctx.ks.physical(fromDb), from, meta.version);
+    const dst = dataPrefix(ctx.ks.physical(toDb), to, version);
+    const end = dataPrefix(ctx.ks.physical(fromDb), from, meta.version + 1n);
+    for await (const { key, value } of ctx.ks.overlay.iterate({ gte: src, lt: end })) {
+      ctx.ks.overlay.put(Buffer.concat([dst, key.subarray(src.length)]), Buffer.from(value));
+    }
+    moved = { ...meta, version };
+  }
+  await ctx.ks.writeMeta(toDb, to, moved);
+  await ctx.ks.deleteKey(fromDb, from);
+}
+
+function renameCommand(name: 'rename' | 'renamenx', summary: string, since: string): Command {
+  return writeCommand(
+    name,
+    { arity: 3, flags: name === 'rename' ? ['write'] : ['write', 'fast'], keys: { first: 1, last: 2, step: 1 }, acl: ['@keyspace', '@write', name === 'rename' ? '@slow' : '@fast'], docs: docs(summary, since) },
+    (argv) => ({ from: argv[1]!, to: argv[2]! }),
+    async (ctx, { from, to }) => {
+      const meta = await ctx.ks.meta(ctx.db, from);
+      if (meta === null) return E.noSuchKey;
+      if (from.equals(to)) return name === 'rename' ? OK : ZERO;
+      if (name === 'renamenx' && (await ctx.ks.meta(ctx.db, to)) !== null) return ZERO;
+      await moveKey(ctx, ctx.db, from, ctx.db, to, meta);
+      return name === 'rename' ? OK : ONE;
+    },
+  );
+}
+
+function parseDbIndex(arg: Buffer, which: 'first' | 'second'): number | Reply {
+  const db = parseSafeInt(arg);
+  if (db === null) return which === 'first' ? E.invalidFirstDb : E.invalidSecondDb;
+  if (db < 0 || db >= ALL_DBS) return E.dbIndexOutOfRange;
+  return db;
+}
+
+const ALL_DBS = 16;
+
+keyspaceCommands.push(
+  renameCommand('rename', 'Renames a key and overwrites the destination.', '1.0.0'),
+  renameCommand('renamenx', 'Renames a key only when the target key name doesn\'t exist.', '1.0.0'),
+  readCommand(
+    'touch',
+    { arity: -2, flags: ['readonly', 'fast'], keys: ALL_KEYS, acl: ['@keyspace', '@read', '@fast'], docs: docs('Returns the number of existing keys out of those specified after updating the time they were last accessed.', '3.2.1', 'O(N)') },
+    (argv) => ({ keys: argv.slice(1) }),
+    async (ctx, { keys }) => {
+      const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
+      return int(metas.filter((m) => m !== null).length);
+    },
+  ),
+  writeCommand(
+    'swapdb',
+    { arity: 3, flags: ['write', 'fast'], keys: null, acl: ['@keyspace', '@write', '@fast', '@dangerous'], docs: docs('Swaps two Redis databases.', '4.0.0', 'O(N) where N is the count of clients watching or blocking on keys from both databases.') },
+    (argv): ParseResult<{ a: number; b: number }> => {
+      const a = parseDbIndex(argv[1]!, 'first');
+      if (typeof a !== 'number') return fail(a);
+      const b = parseDbIndex(argv[2]!, 'second');
+      if (typeof b !== 'number') return fail(b);
+      return { a, b };
+    },
+    (ctx, { a, b }) => {
+      // O(1): the two databases exchange their keyspace ids.
+      const ids = [...ctx.ks.dbMapping.ids];
+      [ids[a], ids[b]] = [ids[b]!, ids[a]!];
+      ctx.ks.dbMapping = { ids, nextId: ctx.ks.dbMapping.nextId };
+      return OK;
+    },
+  ),
+);

@@ -52,6 +52,10 @@ function randomCommand(rng: Rng): string[] {
     () => ['PTTL', k()],
     () => ['DBSIZE'],
     () => ['KEYS', pick(rng, ['*', 'a*', '[ab]', '?'])],
+    () => ['RENAME', k(), k()],
+    () => ['RENAMENX', k(), k()],
+    () => ['TOUCH', k(), k()],
+    () => ['SWAPDB', pick(rng, ['0', '1', 'x', '16']), pick(rng, ['1', '0', '-1'])],
     () => ['FLUSHDB'],
   ];
   // FLUSHDB is rare so sequences build up state.
