@@ -305,3 +305,48 @@ function incrBy(name: string, arg: 'by' | null, sign: bigint): Command {
     },
   );
 }
+
+interface GetexArgs {
+  key: Buffer;
+  /** Option and its unparsed value: t_string.c validates the number only after the key lookup. */
+  expire: { opt: string; value: Buffer } | null;
+  persist: boolean;
+}
+
+stringCommands.push(
+  writeCommand(
+    'getex',
+    { arity: -2, flags: ['write', 'fast'], keys: K1, acl: ['@write', ...STRING_ACL, '@fast'], docs: docs('Returns the string value of a key after setting its expiration time.', '6.2.0') },
+    (argv): ParseResult<GetexArgs> => {
+      const a: GetexArgs = { key: argv[1]!, expire: null, persist: false };
+      for (let i = 2; i < argv.length; i++) {
+        const opt = argv[i]!.toString('latin1').toLowerCase();
+        const next = argv[i + 1];
+        const seen = a.expire !== null || a.persist;
+        if (opt === 'persist' && !seen) a.persist = true;
+        else if (['ex', 'px', 'exat', 'pxat'].includes(opt) && !seen && next !== undefined) {
+          a.expire = { opt, value: next };
+          i++;
+        } else return fail(E.syntax);
+      }
+      return a;
+    },
+    async (ctx, a) => {
+      const meta = await ctx.ks.meta(ctx.db, a.key);
+      if (meta === null) return NULL;
+      if (meta.type !== KeyType.String) return E.wrongType;
+      if (a.expire) {
+        const n = parseInt64(a.expire.value);
+        if (n === null) return E.notInteger;
+        const unitMs = a.expire.opt === 'ex' || a.expire.opt === 'exat' ? 1000n : 1n;
+        if (n <= 0n || n * unitMs > INT64_MAX) return E.invalidExpireTime('getex');
+        const at = resolveExpireAt({ kind: a.expire.opt.endsWith('at') ? 'abs' : 'rel', ms: n * unitMs }, ctx.nowMs);
+        if (at <= ctx.nowMs) await ctx.ks.deleteKey(ctx.db, a.key);
+        else await ctx.ks.writeMeta(ctx.db, a.key, { ...meta, expireAtMs: at });
+      } else if (a.persist && meta.expireAtMs !== 0) {
+        await ctx.ks.writeMeta(ctx.db, a.key, { ...meta, expireAtMs: 0 });
+      }
+      return bulk(meta.value);
+    },
+  ),
+);

@@ -55,6 +55,7 @@ function randomCommand(rng: Rng): string[] {
     () => ['RENAME', k(), k()],
     () => ['RENAMENX', k(), k()],
     () => ['TOUCH', k(), k()],
+    () => ['GETEX', k(), ...pick(rng, [[], ['PERSIST'], ['EX', '1000'], ['PX', '0'], ['EXAT', '1'], ['EX', 'x'], ['PERSIST', 'EX', '10'], ['FOO']])],
     () => ['SWAPDB', pick(rng, ['0', '1', 'x', '16']), pick(rng, ['1', '0', '-1'])],
     () => ['FLUSHDB'],
   ];
