@@ -6,10 +6,11 @@
 // Every process started here is killed by PID on exit, error or Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/util/free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/bench/, run from source via tsx in bench/: find the repository root either way.
@@ -79,17 +80,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 process.on('exit', killAll);
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** Resolves once PING gets +PONG. */
 async function waitForPong(port: number, child: ChildProcess, name: string): Promise<void> {

@@ -4,7 +4,7 @@ import { dataPrefix, KeyType, TYPE_NAMES, type Meta } from '../state-machine/enc
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
-import type { WriteContext } from './context.js';
+import type { ReadContext, WriteContext } from './context.js';
 import { E } from './errors.js';
 import { fail, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
@@ -93,6 +93,12 @@ function ttlCommand(name: string, summary: string, since: string, render: (expir
 
 // ---- iteration ---------------------------------------------------------------------------
 
+/** EXISTS and TOUCH: how many of the keys exist (repeats count), with one batched read. */
+async function countExisting(ctx: ReadContext, { keys }: { keys: readonly Buffer[] }): Promise<Reply> {
+  const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
+  return int(metas.filter((m) => m !== null).length);
+}
+
 function typeName(meta: Meta): string {
   return TYPE_NAMES[meta.type];
 }
@@ -161,10 +167,7 @@ export const keyspaceCommands: Command[] = [
     'exists',
     { arity: -2, flags: ['readonly', 'fast'], keys: ALL_KEYS, acl: ['@keyspace', '@read', '@fast'], docs: docs('Determines whether one or more keys exist.', '1.0.0', 'O(N)') },
     (argv) => ({ keys: argv.slice(1) }),
-    async (ctx, { keys }) => {
-      const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
-      return int(metas.filter((m) => m !== null).length);
-    },
+    countExisting,
   ),
   readCommand(
     'type',
@@ -305,10 +308,7 @@ keyspaceCommands.push(
     'touch',
     { arity: -2, flags: ['readonly', 'fast'], keys: ALL_KEYS, acl: ['@keyspace', '@read', '@fast'], docs: docs('Returns the number of existing keys out of those specified after updating the time they were last accessed.', '3.2.1', 'O(N)') },
     (argv) => ({ keys: argv.slice(1) }),
-    async (ctx, { keys }) => {
-      const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
-      return int(metas.filter((m) => m !== null).length);
-    },
+    countExisting,
   ),
   writeCommand(
     'swapdb',

@@ -1,26 +1,17 @@
 // Starts a real pikiraft-server process on a free port with a fresh data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../../src/util/free-port.js';
+
+export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST_ENTRY = join(ROOT, 'dist/src/bin/pikiraft-server.js');
 const SRC_ENTRY = join(ROOT, 'src/bin/pikiraft-server.ts');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export interface ServerHandle {
   readonly port: number;
