@@ -25,7 +25,7 @@ export const E = {
   invalidFirstDb: err('ERR invalid first DB index'),
   invalidSecondDb: err('ERR invalid second DB index'),
   unsupportedOption: (opt: Buffer): Reply => err(`ERR Unsupported option ${bytesToText(opt)}`),
-  nxXxGtLt: err('ERR NX and XX, GT or LT options at the same time are not compatible'),
+  nxWithOtherConditions: err('ERR NX and XX, GT or LT options at the same time are not compatible'),
   gtLtNx: err('ERR GT, LT, and/or NX options at the same time are not compatible'),
   timeoutNotFloat: err('ERR timeout is not a float or out of range'),
   timeoutNegative: err('ERR timeout is negative'),

@@ -37,7 +37,7 @@ function parseExpire() {
       else if (opt === 'lt') a.lt = true;
       else return fail(E.unsupportedOption(raw));
     }
-    if (a.nx && (a.xx || a.gt || a.lt)) return fail(E.nxXxGtLt);
+    if (a.nx && (a.xx || a.gt || a.lt)) return fail(E.nxWithOtherConditions);
     if (a.gt && a.lt) return fail(E.gtAndLt);
     const when = parseInt64(argv[2]!);
     if (when === null) return fail(E.notInteger);
