@@ -1,6 +1,6 @@
 // Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
-import { array, bulk, int, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
-import { dataPrefix, KeyType, TYPE_NAMES, type Meta } from '../state-machine/encoding.js';
+import { array, bulk, int, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
+import { dataPrefix, KeyType, metaRange, TYPE_NAMES, userKeyFromMetaKey, type Meta } from '../state-machine/encoding.js';
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
@@ -97,6 +97,28 @@ function ttlCommand(name: string, summary: string, since: string, render: (expir
 async function countExisting(ctx: ReadContext, { keys }: { keys: readonly Buffer[] }): Promise<Reply> {
   const metas = await Promise.all(keys.map((k) => ctx.ks.meta(ctx.db, k)));
   return int(metas.filter((m) => m !== null).length);
+}
+
+/** First and last user key stored in the database (live or not), or null when it is empty. */
+async function keyBounds(ks: Keyspace, db: number): Promise<{ first: Buffer; last: Buffer } | null> {
+  const range = metaRange(ks.physical(db));
+  const edge = async (reverse: boolean): Promise<Buffer | null> => {
+    for await (const { key } of ks.reader.iterate({ ...range, reverse, limit: 1, keysOnly: true })) return userKeyFromMetaKey(key);
+    return null;
+  };
+  const [first, last] = await Promise.all([edge(false), edge(true)]);
+  return first === null || last === null ? null : { first: Buffer.from(first), last: Buffer.from(last) };
+}
+
+/** A random byte string ordered between `first` (exclusive start point) and `last`. */
+function randomBetween(first: Buffer, last: Buffer, rng: { int(n: number): number }): Buffer {
+  let p = 0;
+  while (p < first.length && p < last.length && first[p] === last[p]) p++;
+  const lo = p < first.length ? first[p]! : 0;
+  const hi = p < last.length ? last[p]! : 255;
+  const head = Buffer.concat([last.subarray(0, p), Buffer.from([lo + rng.int(Math.max(1, hi - lo + 1))])]);
+  const tail = Buffer.from(Array.from({ length: 8 }, () => rng.int(256)));
+  return Buffer.concat([head, tail]);
 }
 
 function typeName(meta: Meta): string {
@@ -261,6 +283,12 @@ export const keyspaceCommands: Command[] = [
  * records are copied under a fresh version of the new key and the old version is queued for GC.
  */
 async function moveKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: number, to: Buffer, meta: Meta): Promise<void> {
+  await copyKey(ctx, fromDb, from, toDb, to, meta);
+  await ctx.ks.deleteKey(fromDb, from);
+}
+
+/** Writes a copy of `from` (meta, expiry and, for collections, every data record) as `to`. */
+async function copyKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: number, to: Buffer, meta: Meta): Promise<void> {
   let moved = meta;
   if (meta.type !== KeyType.String) {
     const version = ctx.ks.newVersion();
@@ -273,7 +301,6 @@ async function moveKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: nu
     moved = { ...meta, version };
   }
   await ctx.ks.writeMeta(toDb, to, moved);
-  await ctx.ks.deleteKey(fromDb, from);
 }
 
 function renameCommand(name: 'rename' | 'renamenx', summary: string, since: string): Command {
@@ -302,6 +329,71 @@ function parseDbIndex(arg: Buffer, which: 'first' | 'second'): number | Reply {
 const ALL_DBS = 16;
 
 keyspaceCommands.push(
+  writeCommand(
+    'move',
+    { arity: 3, flags: ['write', 'fast'], keys: K1, acl: ['@keyspace', '@write', '@fast'], docs: docs('Moves a key to another database.', '1.0.0') },
+    (argv): ParseResult<{ key: Buffer; db: number }> => {
+      const n = parseInt64(argv[2]!);
+      if (n === null || n > 2147483647n || n < -2147483648n) return fail(E.notInteger);
+      if (n < 0n || n >= BigInt(ALL_DBS)) return fail(E.dbIndexOutOfRange);
+      return { key: argv[1]!, db: Number(n) };
+    },
+    async (ctx, { key, db }) => {
+      if (db === ctx.db) return E.sameObject;
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta === null) return ZERO;
+      if ((await ctx.ks.meta(db, key)) !== null) return ZERO;
+      await moveKey(ctx, ctx.db, key, db, key, meta);
+      return ONE;
+    },
+  ),
+  writeCommand(
+    'copy',
+    { arity: -3, flags: ['write', 'denyoom'], keys: { first: 1, last: 2, step: 1 }, acl: ['@keyspace', '@write', '@slow'], docs: docs('Copies the value of a key to a new key.', '6.2.0', 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.') },
+    (argv): ParseResult<{ from: Buffer; to: Buffer; db: number | null; replace: boolean }> => {
+      let db: number | null = null;
+      let replace = false;
+      for (let i = 3; i < argv.length; i++) {
+        const opt = argv[i]!.toString('latin1').toLowerCase();
+        if (opt === 'replace') replace = true;
+        else if (opt === 'db' && i + 1 < argv.length) {
+          const n = parseInt64(argv[++i]!);
+          if (n === null) return fail(E.notInteger);
+          if (n < 0n || n >= BigInt(ALL_DBS)) return fail(E.dbIndexOutOfRange);
+          db = Number(n);
+        } else return fail(E.syntax);
+      }
+      return { from: argv[1]!, to: argv[2]!, db, replace };
+    },
+    async (ctx, { from, to, db, replace }) => {
+      const dstDb = db ?? ctx.db;
+      if (dstDb === ctx.db && from.equals(to)) return E.sameObject;
+      const meta = await ctx.ks.meta(ctx.db, from);
+      if (meta === null) return ZERO;
+      if ((await ctx.ks.meta(dstDb, to)) !== null) {
+        if (!replace) return ZERO;
+        await ctx.ks.deleteKey(dstDb, to);
+      }
+      await copyKey(ctx, ctx.db, from, dstDb, to, meta);
+      return ONE;
+    },
+  ),
+  readCommand(
+    'randomkey',
+    { arity: 1, flags: ['readonly'], keys: null, acl: ['@keyspace', '@read', '@slow'], docs: docs('Returns a random key name from the database.', '1.0.0') },
+    () => ({}),
+    async (ctx) => {
+      // Seek to a random point between the first and last key and take the next live key,
+      // wrapping around once: O(log N), roughly uniform, not exactly (gaps favour the key after them).
+      const bounds = await keyBounds(ctx.ks, ctx.db);
+      if (bounds === null) return NULL;
+      const probe = randomBetween(bounds.first, bounds.last, ctx.rng);
+      for (const after of [probe, null]) {
+        for await (const { key } of ctx.ks.liveKeys(ctx.db, after)) return bulk(Buffer.from(key));
+      }
+      return NULL;
+    },
+  ),
   renameCommand('rename', 'Renames a key and overwrites the destination.', '1.0.0'),
   renameCommand('renamenx', 'Renames a key only when the target key name doesn\'t exist.', '1.0.0'),
   readCommand(

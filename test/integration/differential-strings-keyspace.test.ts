@@ -55,6 +55,8 @@ function randomCommand(rng: Rng): string[] {
     () => ['RENAME', k(), k()],
     () => ['RENAMENX', k(), k()],
     () => ['TOUCH', k(), k()],
+    () => ['MOVE', k(), pick(rng, ['0', '1', '2', '16', '-1', 'x'])],
+    () => ['COPY', k(), k(), ...pick(rng, [[], ['REPLACE'], ['DB', '1'], ['DB', '0'], ['DB', '1', 'REPLACE'], ['DB', 'x'], ['DB', '16'], ['FOO']])],
     () => ['GETEX', k(), ...pick(rng, [[], ['PERSIST'], ['EX', '1000'], ['PX', '0'], ['EXAT', '1'], ['EX', 'x'], ['PERSIST', 'EX', '10'], ['FOO']])],
     () => ['SWAPDB', pick(rng, ['0', '1', 'x', '16']), pick(rng, ['1', '0', '-1'])],
     () => ['FLUSHDB'],
