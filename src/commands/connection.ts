@@ -1,6 +1,6 @@
 // Connection commands (PING, ECHO, QUIT, SELECT, ...): they run on the node the client talks to.
 import { bulk, bulkOrNull, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
-import type { Session } from './context.js';
+import type { ClientFilter, Session } from './context.js';
 import { containerCommand } from './table.js';
 import { parseSafeInt } from './args.js';
 import { E } from './errors.js';
@@ -122,6 +122,58 @@ export const connectionCommands: Command[] = [
       (session, argv) => {
         if (argv.length !== 2) return E.syntax;
         return bulk(session.server.clients().map((c) => `${c.describe()}\n`).join(''));
+      },
+    ),
+    localCommand(
+      'client|reply',
+      { arity: 3, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Instructs the server whether to reply to commands.', '3.2.0') },
+      (session, argv) => {
+        const mode = argv[2]!.toString('latin1').toLowerCase();
+        if (mode !== 'on' && mode !== 'off' && mode !== 'skip') return E.syntax;
+        session.replyMode = mode;
+        // OFF and SKIP are not answered themselves.
+        return mode === 'on' ? OK : { t: 'none' };
+      },
+    ),
+    localCommand(
+      'client|no-evict',
+      { arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['@admin', '@slow', '@dangerous', '@connection'], docs: docs('Sets the client eviction mode of the connection.', '7.0.0') },
+      // Client eviction needs maxmemory-clients, which pikiraft does not have: every client is
+      // already exempt, so both modes are accepted and change nothing.
+      (_session, argv) => (['on', 'off'].includes(argv[2]!.toString('latin1').toLowerCase()) ? OK : E.syntax),
+    ),
+    localCommand(
+      'client|kill',
+      { arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['@admin', '@slow', '@dangerous', '@connection'], docs: docs('Terminates open connections.', '2.4.0') },
+      (session, argv) => {
+        if (argv.length === 3) {
+          // Old form: CLIENT KILL addr:port, replies OK or an error.
+          const n = session.server.killClients({ addr: argv[2]!.toString('latin1'), skipMe: false }, session);
+          return n > 0 ? OK : E.noSuchClient;
+        }
+        if (argv.length % 2 !== 0) return E.syntax;
+        const filter: ClientFilter = { skipMe: true };
+        for (let i = 2; i < argv.length; i += 2) {
+          const opt = argv[i]!.toString('latin1').toLowerCase();
+          const value = argv[i + 1]!;
+          if (opt === 'id') {
+            const id = parseSafeInt(value);
+            if (id === null || id < 1) return E.clientIdNotPositive;
+            filter.id = id;
+          } else if (opt === 'addr') filter.addr = value.toString('latin1');
+          else if (opt === 'laddr') filter.laddr = value.toString('latin1');
+          else if (opt === 'user') filter.user = value.toString('latin1');
+          else if (opt === 'type') {
+            const type = value.toString('latin1').toLowerCase();
+            if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) return E.unknownClientType(value);
+            filter.type = type;
+          } else if (opt === 'skipme') {
+            const v = value.toString('latin1').toLowerCase();
+            if (v !== 'yes' && v !== 'no') return E.syntax;
+            filter.skipMe = v === 'yes';
+          } else return E.syntax;
+        }
+        return int(session.server.killClients(filter, session));
       },
     ),
   ]),

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../helpers/server.js';
@@ -67,6 +68,33 @@ describe('connection and server commands', () => {
     expect(Number(usec)).toBeLessThan(1_000_000);
     expect(typeof (await c.call('LASTSAVE'))).toBe('number');
     expect(String(await c.call('INFO', 'server'))).toContain(`tcp_port:${server.port}`);
+  });
+
+  it('CLIENT REPLY OFF/SKIP suppress replies; ON restores them', async () => {
+    const sock = createConnection({ port: server.port, host: '127.0.0.1' });
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString()));
+    await new Promise((r) => sock.once('connect', r));
+    sock.write('CLIENT REPLY OFF\r\nSET r1 a\r\nCLIENT REPLY ON\r\nGET r1\r\nCLIENT REPLY SKIP\r\nGET r1\r\nECHO last\r\n');
+    const deadline = Date.now() + 5000;
+    while (!got.includes('last') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(got).toBe('+OK\r\n$1\r\na\r\n$4\r\nlast\r\n');
+    sock.destroy();
+  });
+
+  it('CLIENT KILL by id and by address, with Redis errors', async () => {
+    const victim = raw(server.port);
+    const id = (await victim.call('CLIENT', 'ID')) as number;
+    const closed = new Promise((r) => victim.once('close', r));
+    expect(await c.call('CLIENT', 'KILL', 'ID', String(id))).toBe(1);
+    await closed;
+    expect(await c.call('CLIENT', 'KILL', 'ID', String(id))).toBe(0);
+    expect(await fail(c.call('CLIENT', 'KILL', '127.0.0.1:1'))).toBe('ERR No such client');
+    expect(await fail(c.call('CLIENT', 'KILL', 'ID', '0'))).toBe('ERR client-id should be greater than 0');
+    expect(await fail(c.call('CLIENT', 'KILL', 'TYPE', 'bogus'))).toBe("ERR Unknown client type 'bogus'");
+    expect(await c.call('CLIENT', 'NO-EVICT', 'on')).toBe('OK');
+    expect(await fail(c.call('CLIENT', 'NO-EVICT', 'maybe'))).toBe('ERR syntax error');
+    victim.disconnect();
   });
 
   it('RESET restores defaults', async () => {
