@@ -1,10 +1,11 @@
 // String commands (Redis t_string.c): argument parsing and replies; storage in state-machine/types/string.ts.
-import { array, bulk, bulkOrNull, int, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
+import { array, bulk, bulkOrNull, int, map, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
+import { addLongDouble, formatLongDoubleHuman, ldZero } from '../resp/double.js';
 import { getString, setString, WRONGTYPE } from '../state-machine/types/string.js';
 import { KeyType } from '../state-machine/encoding.js';
 import type { WriteContext } from './context.js';
 import { INT64_MAX, INT64_MIN } from './args.js';
-import { parseInt64, parseSafeInt } from './args.js';
+import { eqIgnoreCase, parseInt64, parseLongDouble, parseSafeInt } from './args.js';
 import { E } from './errors.js';
 import { fail, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
@@ -198,6 +199,8 @@ export const stringCommands: Command[] = [
   incrBy('decr', null, -1n),
   incrBy('incrby', 'by', 1n),
   incrBy('decrby', 'by', -1n),
+  incrByFloat(),
+  lcs(),
 ];
 
 
@@ -304,6 +307,187 @@ function incrBy(name: string, arg: 'by' | null, sign: bigint): Command {
       return int(next);
     },
   );
+}
+
+function incrByFloat(): Command {
+  return writeCommand(
+    'incrbyfloat',
+    {
+      arity: 3,
+      flags: ['write', 'denyoom', 'fast'],
+      keys: K1,
+      acl: ['@write', ...STRING_ACL, '@fast'],
+      docs: docs('Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.', '2.6.0'),
+    },
+    // The increment is parsed in apply, not here: Redis checks the key's type first, so a
+    // non-string key answers WRONGTYPE even when the increment is not a float.
+    (argv) => ({ key: argv[1]!, incr: argv[2]! }),
+    async (ctx, { key, incr }) => {
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta !== null && meta.type !== KeyType.String) return E.wrongType;
+      // Redis t_string.c incrbyfloatCommand: long double value + increment, "%.17Lf" trimmed.
+      // The arithmetic is pure (no float64, no locale), so every replica stores the same bytes.
+      const cur = meta === null ? ldZero(false) : parseLongDouble(meta.value);
+      const by = parseLongDouble(incr);
+      if (cur === null || by === null) return E.notFloat;
+      const next = addLongDouble(cur, by);
+      if (next === null || next.kind === 'inf') return E.nanOrInfinity;
+      const text = Buffer.from(formatLongDoubleHuman(next), 'latin1');
+      await setString(ctx.ks, ctx.db, key, text, meta?.expireAtMs ?? 0);
+      return bulk(text);
+    },
+  );
+}
+
+/**
+ * Redis refuses an LCS table larger than proto-max-bulk-len. Read commands do not see the
+ * config (ReadContext has no limits), so this is Redis's and pikiraft's default, 512 MiB.
+ */
+const LCS_TABLE_BYTES_MAX = 512 * 1024 * 1024;
+/** Redis rejects strings of UINT32_MAX-1 bytes or more: its table cells are uint32. */
+const LCS_STRING_BYTES_MAX = 0xffffffff - 1;
+
+interface LcsOptions {
+  len: boolean;
+  idx: boolean;
+  withMatchLen: boolean;
+  minMatchLen: bigint;
+}
+
+function parseLcsOptions(argv: readonly Buffer[]): LcsOptions | { error: Reply } {
+  const o: LcsOptions = { len: false, idx: false, withMatchLen: false, minMatchLen: 0n };
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!;
+    if (eqIgnoreCase(opt, 'idx')) o.idx = true;
+    else if (eqIgnoreCase(opt, 'len')) o.len = true;
+    else if (eqIgnoreCase(opt, 'withmatchlen')) o.withMatchLen = true;
+    else if (eqIgnoreCase(opt, 'minmatchlen') && j + 1 < argv.length) {
+      const n = parseInt64(argv[j + 1]!);
+      if (n === null) return fail(E.notInteger);
+      o.minMatchLen = n < 0n ? 0n : n;
+      j++;
+    } else return fail(E.syntax);
+  }
+  if (o.idx && o.len) return fail(E.lcsLenAndIdx);
+  return o;
+}
+
+function lcs(): Command {
+  return readCommand(
+    'lcs',
+    {
+      arity: -3,
+      flags: ['readonly'],
+      keys: { first: 1, last: 2, step: 1 },
+      acl: ['@read', ...STRING_ACL, '@slow'],
+      docs: docs('Finds the longest common substring.', '7.0.0', 'O(N*M) where N and M are the lengths of s1 and s2, respectively'),
+    },
+    // Options are parsed after the key lookup: Redis reports non-string keys before syntax errors.
+    (argv) => ({ argv }),
+    async (ctx, { argv }) => {
+      // Both point reads are issued before either is awaited, so the store batches them.
+      const [va, vb] = await Promise.all([getString(ctx.ks, ctx.db, argv[1]!), getString(ctx.ks, ctx.db, argv[2]!)]);
+      if (va === WRONGTYPE || vb === WRONGTYPE) return E.lcsNotStrings;
+      const opts = parseLcsOptions(argv);
+      if ('error' in opts) return opts.error;
+      const a = va ?? Buffer.alloc(0);
+      const b = vb ?? Buffer.alloc(0);
+      if (a.length >= LCS_STRING_BYTES_MAX || b.length >= LCS_STRING_BYTES_MAX) return E.lcsStringTooLong;
+      const table = lcsTable(a, b);
+      if (!(table instanceof Uint32Array)) return table;
+      return lcsReply(a, b, table, opts);
+    },
+  );
+}
+
+/**
+ * The dynamic-programming table of t_string.c: cell (i, j) at j + (b.length+1)·i holds the LCS
+ * length of a[0..i) and b[0..j). Refused past the byte limit, as Redis does.
+ */
+function lcsTable(a: Buffer, b: Buffer): Uint32Array | Reply {
+  const width = b.length + 1;
+  const cells = (a.length + 1) * width;
+  if (cells * 4 > LCS_TABLE_BYTES_MAX) return E.lcsTableTooBig;
+  let t: Uint32Array;
+  try {
+    t = new Uint32Array(cells);
+  } catch (e) {
+    if (e instanceof RangeError) return E.lcsAllocFailed;
+    throw e;
+  }
+  // Row 0 and column 0 stay zero: an empty prefix has an empty LCS.
+  for (let i = 1; i <= a.length; i++) {
+    const ai = a[i - 1]!;
+    const row = i * width;
+    const up = row - width;
+    for (let j = 1; j <= b.length; j++) {
+      if (ai === b[j - 1]) t[row + j] = t[up + j - 1]! + 1;
+      else {
+        const l1 = t[up + j]!;
+        const l2 = t[row + j - 1]!;
+        t[row + j] = l1 > l2 ? l1 : l2;
+      }
+    }
+  }
+  return t;
+}
+
+/**
+ * Walks the table back from the end as lcsCommand does, building the LCS string and the
+ * ranges (last match first). The tie-break "up only when strictly longer, else left" decides
+ * which of several equally long LCSs is reported, so it is kept exactly.
+ */
+function lcsReply(a: Buffer, b: Buffer, t: Uint32Array, opts: LcsOptions): Reply {
+  const width = b.length + 1;
+  const at = (i: number, j: number): number => t[j + i * width]!;
+  const total = at(a.length, b.length);
+  if (opts.len) return int(total);
+  const result = Buffer.alloc(total);
+  const matches: Reply[] = [];
+  let idx = total;
+  // aStart === a.length means "no range in progress", Redis's own sentinel.
+  let aStart = a.length;
+  let aEnd = 0;
+  let bStart = 0;
+  let bEnd = 0;
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 && j > 0) {
+    let emit = false;
+    if (a[i - 1] === b[j - 1]) {
+      result[idx - 1] = a[i - 1]!;
+      if (aStart === a.length) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else emit = true;
+      // A match at the first byte of either string ends the walk: emit now.
+      if (aStart === 0 || bStart === 0) emit = true;
+      idx--;
+      i--;
+      j--;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) i--;
+      else j--;
+      if (aStart !== a.length) emit = true;
+    }
+    if (emit) {
+      const matchLen = aEnd - aStart + 1;
+      if (opts.idx && (opts.minMatchLen === 0n || BigInt(matchLen) >= opts.minMatchLen)) {
+        const entry: Reply[] = [array([int(aStart), int(aEnd)]), array([int(bStart), int(bEnd)])];
+        if (opts.withMatchLen) entry.push(int(matchLen));
+        matches.push(array(entry));
+      }
+      aStart = a.length;
+    }
+  }
+  if (!opts.idx) return bulk(result);
+  return map([
+    [bulk('matches'), array(matches)],
+    [bulk('len'), int(total)],
+  ]);
 }
 
 interface GetexArgs {

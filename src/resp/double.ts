@@ -76,3 +76,104 @@ function stripZeros(s: string): string {
 export function formatDouble(value: number): string {
   return formatG(value, 17);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Long double (x87 80-bit extended) emulation for INCRBYFLOAT.
+//
+// redis-server on x86-64 parses with strtold, adds in `long double` and prints with "%.17Lf".
+// A JS number has 53 mantissa bits, so results differ from Redis's in the last digits (0.1 + 0.2
+// is "0.3" in Redis, 0.30000000000000004 in float64). Values are therefore kept as exact
+// BigInt mantissa × 2^exp and every operation rounds like the x87 unit: 64 significant bits,
+// round-half-even, 15-bit exponent with gradual underflow. Everything here is pure, so every
+// replica computes the same bytes.
+
+/** Significant bits of the x87 extended format (explicit integer bit included). */
+const LD_MANT_BITS = 64;
+/** Exponent of the least subnormal's unit: 2^-16445 is the smallest positive long double. */
+const LD_LSB_EXP_MIN = -16445;
+/** Every finite long double is below 2^16384. */
+const LD_BITS_MAX = 16384;
+
+/** ±mant × 2^exp with mant < 2^64 (mant 0n is a signed zero), or ±infinity. */
+export type LongDouble =
+  | { readonly kind: 'finite'; readonly neg: boolean; readonly mant: bigint; readonly exp: number }
+  | { readonly kind: 'inf'; readonly neg: boolean };
+
+export function ldZero(neg: boolean): LongDouble {
+  return { kind: 'finite', neg, mant: 0n, exp: 0 };
+}
+
+export function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/**
+ * The long double nearest to ±(num / den) × 2^exp2 (num > 0, den > 0), ties to even, with
+ * subnormals and overflow to infinity, as the x87 unit and glibc's strtold round.
+ */
+export function roundLongDouble(neg: boolean, num: bigint, den: bigint, exp2: number): LongDouble {
+  if (num <= 0n || den <= 0n) throw new Error('invariant violated: roundLongDouble needs a positive ratio');
+  // Scale so the integer quotient has 66 or 67 bits: at least two bits below the kept 64,
+  // with the division remainder as the sticky bit.
+  const shift = 66 - (bitLength(num) - bitLength(den));
+  const n = shift >= 0 ? num << BigInt(shift) : num;
+  const d = shift >= 0 ? den : den << BigInt(-shift);
+  const q = n / d;
+  const sticky = n % d !== 0n;
+  const qExp = exp2 - shift; // value = (q + sticky fraction) × 2^qExp
+  let lsbExp = Math.max(qExp + bitLength(q) - LD_MANT_BITS, LD_LSB_EXP_MIN);
+  const drop = BigInt(lsbExp - qExp);
+  if (drop < 2n) throw new Error('invariant violated: fewer than two rounding bits');
+  let mant = q >> drop;
+  const rest = q & ((1n << drop) - 1n);
+  const half = 1n << (drop - 1n);
+  if (rest > half || (rest === half && (sticky || (mant & 1n) === 1n))) mant += 1n;
+  if (mant === 1n << BigInt(LD_MANT_BITS)) {
+    mant >>= 1n;
+    lsbExp += 1;
+  }
+  if (mant === 0n) return ldZero(neg);
+  if (bitLength(mant) + lsbExp > LD_BITS_MAX) return { kind: 'inf', neg };
+  return { kind: 'finite', neg, mant, exp: lsbExp };
+}
+
+/** a + b in long double arithmetic; null for NaN (infinities of opposite signs). */
+export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | null {
+  if (a.kind === 'inf' || b.kind === 'inf') {
+    if (a.kind === 'inf' && b.kind === 'inf' && a.neg !== b.neg) return null;
+    return a.kind === 'inf' ? a : b;
+  }
+  // The exact sum over the smaller exponent; operands differ by at most ~32k bits of shift.
+  const exp = Math.min(a.exp, b.exp);
+  const sa = (a.neg ? -a.mant : a.mant) << BigInt(a.exp - exp);
+  const sb = (b.neg ? -b.mant : b.mant) << BigInt(b.exp - exp);
+  const sum = sa + sb;
+  // IEEE round-to-nearest: an exact zero sum is +0 unless both operands are -0.
+  if (sum === 0n) return ldZero(a.neg && b.neg);
+  return roundLongDouble(sum < 0n, sum < 0n ? -sum : sum, 1n, exp);
+}
+
+/**
+ * Redis 7.0 ld2string(LD_STR_HUMAN) for a finite value: printf("%.17Lf") — exact decimal
+ * expansion rounded half-to-even at 17 places, as glibc does — then trailing zeros and a
+ * bare dot removed, and "-0" turned into "0".
+ */
+export function formatLongDoubleHuman(v: LongDouble): string {
+  if (v.kind === 'inf') return v.neg ? '-inf' : 'inf';
+  const places = 17;
+  const scale = 10n ** BigInt(places);
+  let fixed: bigint; // round(|v| × 10^17)
+  if (v.exp >= 0) fixed = (v.mant << BigInt(v.exp)) * scale;
+  else {
+    const num = v.mant * scale;
+    const den = 1n << BigInt(-v.exp);
+    fixed = num / den;
+    const twiceRest = (num % den) * 2n;
+    if (twiceRest > den || (twiceRest === den && (fixed & 1n) === 1n)) fixed += 1n;
+  }
+  const digits = fixed.toString().padStart(places + 1, '0');
+  let text = `${v.neg ? '-' : ''}${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  text = text.replace(/0+$/, '');
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  return text === '-0' ? '0' : text;
+}

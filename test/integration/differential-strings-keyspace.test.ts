@@ -7,7 +7,19 @@ import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 import { seededRng, type Rng } from '../../src/util/rng.js';
 
 const KEYS = ['a', 'b', 'c', 'n'];
-const VALUES = ['', 'x', 'hello', '10', '-3', '9223372036854775807', '007', '1.5', ' 1', 'bin\u0000ary'];
+const VALUES = ['', 'x', 'hello', '10', '-3', '9223372036854775807', '007', '1.5', ' 1', 'bin\u0000ary', '3.0e3', '-0.25', 'ohmytext', 'mynewtext'];
+/** INCRBYFLOAT increments: integers, fractions, exponents, extreme magnitudes, hex, and non-floats. */
+const FLOATS = [
+  '1', '-1', '0', '-0', '10', '0.1', '-0.2', '1.5', '0.3333333333333333', '1e3', '3.0e3', '-2.5E-3', '5e-1', '+.5', '7.',
+  '1e17', '1e20', '-1e19', '1.7976931348623157e308', '1e308', '1e-20', '5e-324', '1e4000', '-1e4000', '1e-4940',
+  '9223372036854775807', '0x1p3', '0x1.8P-1',
+  'x', '', '1.2.3', ' 1', '1 ', '1e', '.', 'inf', '-Infinity', 'nan', '1e5000', '1e-5000',
+];
+const LCS_OPTIONS = [
+  [], ['LEN'], ['IDX'], ['IDX', 'WITHMATCHLEN'], ['IDX', 'MINMATCHLEN', '2'], ['idx', 'minmatchlen', '0', 'withmatchlen'],
+  ['MINMATCHLEN', '-3', 'IDX', 'WITHMATCHLEN'], ['LEN', 'WITHMATCHLEN', 'MINMATCHLEN', '5'], ['LEN', 'IDX'], ['IDX', 'len'],
+  ['MINMATCHLEN'], ['MINMATCHLEN', 'x'], ['MINMATCHLEN', 'x', 'LEN', 'IDX'], ['FOO'], ['IDX', 'IDX', 'MINMATCHLEN', '9', 'MINMATCHLEN', '1'],
+];
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {
   return xs[rng.int(xs.length)]!;
@@ -59,6 +71,11 @@ function randomCommand(rng: Rng): string[] {
     () => ['COPY', k(), k(), ...pick(rng, [[], ['REPLACE'], ['DB', '1'], ['DB', '0'], ['DB', '1', 'REPLACE'], ['DB', 'x'], ['DB', '16'], ['FOO']])],
     () => ['GETEX', k(), ...pick(rng, [[], ['PERSIST'], ['EX', '1000'], ['PX', '0'], ['EXAT', '1'], ['EX', 'x'], ['PERSIST', 'EX', '10'], ['FOO']])],
     () => ['SWAPDB', pick(rng, ['0', '1', 'x', '16']), pick(rng, ['1', '0', '-1'])],
+    () => ['INCRBYFLOAT', k(), pick(rng, FLOATS)],
+    () => ['INCRBYFLOAT', k(), pick(rng, FLOATS)],
+    () => ['INCRBYFLOAT', k()],
+    () => ['LCS', k(), k(), ...pick(rng, LCS_OPTIONS)],
+    () => ['LCS', k(), k(), ...pick(rng, LCS_OPTIONS)],
     () => ['FLUSHDB'],
   ];
   // FLUSHDB is rare so sequences build up state.
