@@ -49,6 +49,9 @@ export class ForwardClient {
         const state = channel.getConnectivityState(true);
         switch (state) {
           case grpc.connectivityState.READY:
+            // A call started past its deadline fails with DEADLINE_EXCEEDED
+            // without being sent; report that as what it is.
+            if (Date.now() >= deadlineMs) break;
             return this.call(frame, deadlineMs, resolve, fail);
           case grpc.connectivityState.SHUTDOWN:
             return fail(new ForwardUnreachableError(this.peerId, 'forward: transport closed'));
@@ -101,6 +104,10 @@ export class ForwardClient {
         }
         if (err.code === grpc.status.FAILED_PRECONDITION && err.details.startsWith(REJECT_DETAILS_PREFIX)) {
           return fail(new ForwardRejectedError(this.peerId, `forward refused by peer ${this.peerId}: ${err.details.slice(REJECT_DETAILS_PREFIX.length)}`));
+        }
+        if (err.code === grpc.status.UNIMPLEMENTED) {
+          // The peer has no Forward service (another program or version): nothing ran.
+          return fail(new ForwardRejectedError(this.peerId, `forward refused by peer ${this.peerId}: ${err.details}`));
         }
         fail(
           new ForwardIndeterminateError(

@@ -43,6 +43,12 @@ export interface TransportOptions {
   keepaliveTimeMs?: number;
   /** Default 2000. */
   keepaliveTimeoutMs?: number;
+  /**
+   * An attempt to open the Raft stream that the peer has not accepted within
+   * this time is abandoned and retried after backoff (a black-holed address
+   * would otherwise hold it for the OS connect timeout). Default 5000.
+   */
+  connectTimeoutMs?: number;
   /** Jitter source for reconnect backoff, [0, 1). Default Math.random (the transport is I/O, not core). */
   rng?: () => number;
 }
@@ -57,6 +63,7 @@ export const TRANSPORT_DEFAULTS = {
   maxForwardBytes: 64 * 1024 * 1024,
   keepaliveTimeMs: 2000,
   keepaliveTimeoutMs: 2000,
+  connectTimeoutMs: 5000,
 } as const;
 
 export type ResolvedOptions = Required<TransportOptions>;
@@ -84,6 +91,7 @@ export function resolveOptions(opts: TransportOptions): ResolvedOptions {
     maxForwardBytes: opts.maxForwardBytes ?? TRANSPORT_DEFAULTS.maxForwardBytes,
     keepaliveTimeMs: opts.keepaliveTimeMs ?? TRANSPORT_DEFAULTS.keepaliveTimeMs,
     keepaliveTimeoutMs: opts.keepaliveTimeoutMs ?? TRANSPORT_DEFAULTS.keepaliveTimeoutMs,
+    connectTimeoutMs: opts.connectTimeoutMs ?? TRANSPORT_DEFAULTS.connectTimeoutMs,
     rng: opts.rng ?? Math.random,
   };
   invariant(isPositiveInt(r.nodeId), 'nodeId is a positive integer');
@@ -98,6 +106,7 @@ export function resolveOptions(opts: TransportOptions): ResolvedOptions {
   invariant(r.maxMessageBytes <= r.maxQueuedBytesPerPeer, 'a maximal message fits in a peer queue');
   invariant(isPositiveInt(r.maxForwardBytes), 'maxForwardBytes > 0');
   invariant(isPositiveInt(r.keepaliveTimeMs) && isPositiveInt(r.keepaliveTimeoutMs), 'keepalive times > 0');
+  invariant(isPositiveInt(r.connectTimeoutMs), 'connectTimeoutMs > 0');
   const b = r.reconnectBackoffMs;
   invariant(isPositiveInt(b.initial) && isPositiveInt(b.max) && b.initial <= b.max, 'backoff 0 < initial <= max');
   invariant(maxFrameBytes(r) <= 2 ** 31 - 1, 'largest frame fits a gRPC message length');

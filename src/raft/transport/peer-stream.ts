@@ -1,10 +1,13 @@
 // The outbound Raft stream to one peer: a bounded queue, one long-lived gRPC
 // bidi stream, reconnect with jittered exponential backoff.
 //
-// Delivery: at most once, in order, with gaps. Messages queued while the stream
-// is down stay queued (within the queue limits) and go out after the reconnect;
-// messages already written to a stream that then fails are lost. Raft
-// retransmits, so loss only costs latency.
+// Delivery: at most once, in order, with gaps. Messages sent while a stream is
+// being opened wait in the queue (within its limits) and go out once the peer
+// accepts the stream. When an attempt fails or an open stream breaks, the queue
+// is dropped (and counted) with whatever gRPC still buffered: the peer is
+// unreachable, and Raft retransmits what matters, so a peer that is down never
+// gets a burst of stale messages when it comes back, and memory stays bounded
+// by the queue limits however long it is down.
 import * as grpc from '@grpc/grpc-js';
 import { backoffDelayMs } from './backoff.js';
 import { encodeRaftBatch, decodeRaftAck, RAFT_STREAM_PATH, type RaftAck } from './codec.js';
@@ -17,7 +20,11 @@ import { HEADER_ACCEPTED, HEADER_CLUSTER_ID, HEADER_FROM, HEADER_TO, identity } 
 export interface PeerStats {
   queuedMessages: number;
   queuedBytes: number;
-  /** Refused by send(): queue full, message above maxMessageBytes, or peer removed/closed. */
+  /**
+   * Messages that will never be sent: refused by send() (queue full, message
+   * above maxMessageBytes, peer removed or transport closed) or dropped from the
+   * queue when an attempt to reach the peer failed.
+   */
   droppedMessages: number;
   /** RaftBatch frames handed to gRPC (written, not necessarily delivered). */
   sentBatches: number;
@@ -27,6 +34,8 @@ export interface PeerStats {
   connected: boolean;
   /** Streams opened after a failed one (each reconnect attempt counts). */
   reconnects: number;
+  /** Attempts that failed and streams that broke (each one dropped the queue). */
+  streamFailures: number;
 }
 
 type State = 'connecting' | 'connected' | 'backoff' | 'closed';
@@ -42,6 +51,8 @@ export class PeerStream {
   /** Consecutive failed streams: the backoff attempt number. */
   private failures = 0;
   private backoffTimer: NodeJS.Timeout | null = null;
+  /** Cancels an attempt the peer has not accepted within connectTimeoutMs (a black-holed address). */
+  private connectTimer: NodeJS.Timeout | null = null;
   private sentBatchesOnStream = 0;
   private ackedOnStream = 0;
   private ackedBeforeStream = 0;
@@ -49,11 +60,14 @@ export class PeerStream {
   private sentBatches = 0;
   private sentMessages = 0;
   private reconnects = 0;
+  private streamFailures = 0;
 
+  /** `onUnreachable` runs (from a gRPC event, never from send()) each time an attempt fails or the stream breaks. */
   constructor(
     readonly peerId: number,
     readonly address: string,
     private readonly o: ResolvedOptions,
+    private readonly onUnreachable: (peerId: number) => void,
   ) {
     invariant(peerId !== o.nodeId, 'no stream to self');
     this.queue = new PeerQueue(o.maxQueuedMessagesPerPeer, o.maxQueuedBytesPerPeer);
@@ -125,6 +139,7 @@ export class PeerStream {
       ackedBatches: this.ackedBeforeStream + this.ackedOnStream,
       connected: this.connected,
       reconnects: this.reconnects,
+      streamFailures: this.streamFailures,
     };
   }
 
@@ -153,9 +168,17 @@ export class PeerStream {
     this.state = 'connecting';
     this.sentBatchesOnStream = 0;
     this.ackedOnStream = 0;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (generation !== this.generation || this.state !== 'connecting') return;
+      this.o.logger.debug({ peer: this.peerId, address: this.address, timeoutMs: this.o.connectTimeoutMs }, 'raft stream connect timed out');
+      call.cancel(); // → status CANCELLED → onStreamEnd → backoff
+    }, this.o.connectTimeoutMs);
+    this.connectTimer.unref();
     call.on('metadata', (md: grpc.Metadata) => {
-      if (generation !== this.generation) return;
+      if (generation !== this.generation || this.state !== 'connecting') return;
       if (md.get(HEADER_ACCEPTED).length === 0) return; // refused: the status follows
+      this.clearConnectTimer();
       this.state = 'connected';
       this.failures = 0;
       this.o.logger.info({ peer: this.peerId, address: this.address, reconnects: this.reconnects }, 'raft stream connected');
@@ -183,6 +206,9 @@ export class PeerStream {
     if (generation !== this.generation || this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     this.dropStream();
+    this.streamFailures++;
+    const dropped = this.queue.clear();
+    this.droppedMessages += dropped;
     const delayMs = backoffDelayMs(this.failures, this.o.reconnectBackoffMs, this.o.rng);
     const fields = {
       peer: this.peerId,
@@ -190,6 +216,7 @@ export class PeerStream {
       code: grpc.status[status.code] ?? status.code,
       details: status.details,
       retryInMs: delayMs,
+      droppedMessages: dropped,
     };
     if (status.code === grpc.status.FAILED_PRECONDITION) this.o.logger.error(fields, 'raft stream refused by peer');
     else if (wasConnected) this.o.logger.warn(fields, 'raft stream lost');
@@ -203,11 +230,18 @@ export class PeerStream {
       this.open();
     }, delayMs);
     this.backoffTimer.unref();
+    this.onUnreachable(this.peerId);
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   }
 
   /** Ends the current stream and its channel; whatever gRPC still buffered is lost. */
   private dropStream(): void {
     this.generation++;
+    this.clearConnectTimer();
     this.ackedBeforeStream += this.ackedOnStream;
     this.ackedOnStream = 0;
     this.waitingForDrain = false;
