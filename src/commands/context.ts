@@ -38,6 +38,8 @@ export interface Session {
   name: string;
   authenticated: boolean;
   replyMode: 'on' | 'off' | 'skip';
+  /** READONLY: reads on a follower skip the leader check (stale local reads, as in Redis Cluster). */
+  readonlyReads: boolean;
   readonly server: ServerApi;
   /** Closes the connection after the current reply is written. */
   closeAfterReply(): void;

@@ -48,7 +48,6 @@ export const E = {
   unknownClientType: (type: Buffer): Reply => err(`ERR Unknown client type '${bytesToText(type)}'`),
   badClientName: err('ERR Client names cannot contain spaces, newlines or special characters.'),
   clusterDown: err('CLUSTERDOWN no leader'),
-  outcomeUnknown: err('TIMEOUT outcome unknown: the write was proposed and may or may not have been applied'),
   readonlyReplica: err("READONLY You can't write against a read only replica."),
   shuttingDown: err('ERR Errors trying to SHUTDOWN. Check logs.'),
   loading: err('LOADING Redis is loading the dataset in memory'),
@@ -61,6 +60,9 @@ export const E = {
     }
     return err(noNewlines(`ERR unknown command '${clip(bytesToText(name), 128)}', with args beginning with: ${argsText}`));
   },
+  moved: (address: string): Reply => err(`MOVED 0 ${address}`),
+  outcomeUnknown: (reason: string): Reply => err(`TIMEOUT outcome unknown: ${reason}`),
+  readNotConfirmed: err('TIMEOUT the leader did not confirm the read in time'),
 } as const;
 
 function clip(s: string, max: number): string {

@@ -1,4 +1,5 @@
 // The full command table: every family registers its commands here.
+import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { keyspaceCommands } from './keyspace.js';
 import { serverCommands } from './server.js';
@@ -6,5 +7,5 @@ import { stringCommands } from './string.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...keyspaceCommands, ...serverCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
 }

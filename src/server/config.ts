@@ -1,6 +1,7 @@
 // Loads configuration from a redis.conf-syntax file and --flags, validates every value against
 // the schema, and serves CONFIG GET/SET/REWRITE. Unknown keys and bad values are refused with
 // a message naming the key.
+import { parsePeers, RAFT_PORT_OFFSET, type PeerAddress } from '../raft/peers.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { splitArgs } from '../resp/split-args.js';
 import { configKey, CONFIG_KEYS, type ConfigKey } from './config-schema.js';
@@ -82,7 +83,29 @@ export class Config {
       if (values.length === 0) throw new ConfigError(`option --${name} needs a value`);
       config.setStartup(name, values.join(' '));
     }
+    config.members();
     return config;
+  }
+
+  /** The cluster members from raft-peers (this node alone when empty), checking the raft-* keys together; a ConfigError names the key. */
+  members(): PeerAddress[] {
+    const nodeId = this.int('raft-node-id');
+    const spec = this.str('raft-peers');
+    if (spec.trim() === '') {
+      const raftPort = this.int('port') + RAFT_PORT_OFFSET;
+      return [{ id: nodeId, raftAddress: `127.0.0.1:${raftPort}`, clientAddress: `127.0.0.1:${this.int('port')}` }];
+    }
+    let peers: PeerAddress[];
+    try {
+      peers = parsePeers(spec);
+    } catch (e) {
+      throw new ConfigError(`raft-peers: ${(e as Error).message}`);
+    }
+    if (!peers.some((p) => p.id === nodeId)) throw new ConfigError(`raft-peers does not list raft-node-id ${nodeId}`);
+    if (this.int('raft-election-ticks') <= this.int('raft-heartbeat-ticks')) {
+      throw new ConfigError('raft-election-ticks must be greater than raft-heartbeat-ticks');
+    }
+    return peers;
   }
 
   private loadFile(file: string): void {

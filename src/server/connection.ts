@@ -17,6 +17,7 @@ export class Connection implements Session {
   name = '';
   authenticated: boolean;
   replyMode: 'on' | 'off' | 'skip' = 'on';
+  readonlyReads = false;
   readonly createdMs = Date.now();
   lastInteractionMs = Date.now();
   lastCommand = 'NULL';
@@ -151,6 +152,7 @@ export class Connection implements Session {
     this.proto = 2;
     this.name = '';
     this.replyMode = 'on';
+    this.readonlyReads = false;
     this.authenticated = !this.server.requiresAuth();
   }
 

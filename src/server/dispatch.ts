@@ -5,6 +5,7 @@ import { E } from '../commands/errors.js';
 import { arityOk, type Command, type CommandTable } from '../commands/table.js';
 import type { ReadContext, ScanCursors } from '../commands/context.js';
 import { err, type Reply } from '../resp/reply.js';
+import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError } from '../raft/errors.js';
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
 import type { Connection } from './connection.js';
@@ -26,6 +27,15 @@ export function resolveCommand(table: CommandTable, argv: readonly Buffer[]): Co
 
 const localRng = { next: Math.random, int: (n: number): number => Math.floor(Math.random() * n) };
 
+/** How writes reach the leader; read from config on every call so CONFIG SET applies at once. */
+export interface RoutingPolicy {
+  followerMode(): 'proxy' | 'redirect';
+  requestTimeoutMs(): number;
+}
+
+/** Between attempts while no leader is known (an election takes an election timeout or two). */
+const LEADER_WAIT_MS = 20;
+
 export class Dispatcher {
   constructor(
     private readonly table: CommandTable,
@@ -33,6 +43,7 @@ export class Dispatcher {
     private readonly replicator: Replicator,
     private readonly stats: CommandStats,
     private readonly scanCursors: ScanCursors,
+    private readonly routing: RoutingPolicy,
   ) {}
 
   resolve(argv: readonly Buffer[]): Command | Reply {
@@ -67,8 +78,12 @@ export class Dispatcher {
         return cmd.run(conn, argv);
       case 'read': {
         const db = conn.db;
+        const stale = conn.readonlyReads && !this.replicator.isLeader;
         const run = (): Promise<Reply> =>
-          this.replicator.readBarrier().then(() => cmd.run(this.readContext(db), argv));
+          (stale ? Promise.resolve() : this.replicator.readBarrier()).then(
+            () => cmd.run(this.readContext(db), argv),
+            (e: unknown) => readFailure(e),
+          );
         const p = conn.lastWrite ? conn.lastWrite.then(run, run) : run();
         conn.lastRead = p;
         void p.finally(() => {
@@ -79,18 +94,56 @@ export class Dispatcher {
       case 'write': {
         const invalid = cmd.validate(argv);
         if (invalid) return invalid;
-        const op = { kind: 'command' as const, db: conn.db, argv };
-        const propose = (): Promise<Reply> => this.replicator.propose([op]).then((replies) => replies[0]!);
-        const p = conn.lastRead ? conn.lastRead.then(propose, propose) : propose();
+        const db = conn.db;
+        const write = (): Promise<Reply> => this.routeWrite(db, argv);
+        const p = conn.lastRead ? conn.lastRead.then(write, write) : write();
         conn.lastWrite = p;
         void p.finally(() => {
           if (conn.lastWrite === p) conn.lastWrite = null;
-        }).catch(() => undefined);
-        return p.catch((e: unknown) => err(`TIMEOUT outcome unknown: ${(e as Error).message}`));
+        });
+        return p;
       }
       case 'container':
         throw new Error('invariant violated: container commands are resolved to a subcommand');
     }
+  }
+
+  /**
+   * Proposes on the leader, or proxies to it / redirects from a follower. Failures that are
+   * certain (nothing was proposed) are retried until the request timeout while a leader is being
+   * elected; once a command may have been proposed its failure is "outcome unknown".
+   */
+  private async routeWrite(db: number, argv: Buffer[]): Promise<Reply> {
+    const deadlineMs = Date.now() + this.routing.requestTimeoutMs();
+    for (;;) {
+      try {
+        if (this.replicator.isLeader) {
+          const replies = await this.replicator.propose([{ kind: 'command', db, argv }]);
+          return replies[0]!;
+        }
+        const leader = this.replicator.leader();
+        if (leader !== null && this.routing.followerMode() === 'redirect') return E.moved(leader.clientAddress);
+        if (leader !== null) return await this.replicator.forward(db, argv);
+      } catch (e) {
+        if (e instanceof OutcomeUnknownError) return E.outcomeUnknown(e.message);
+        if (!(e instanceof NotLeaderError)) throw e;
+      }
+      if (Date.now() >= deadlineMs) return E.clusterDown;
+      await new Promise((r) => setTimeout(r, LEADER_WAIT_MS));
+    }
+  }
+
+  /** A write forwarded by a follower: this node runs it if it still leads (else NotLeaderError). */
+  async executeForwarded(db: number, argv: Buffer[]): Promise<Reply> {
+    const cmd = this.resolve(argv);
+    if (!('kind' in cmd)) return cmd;
+    if (cmd.kind !== 'write') return err(`ERR only write commands are forwarded, got '${cmd.fullName}'`);
+    const invalid = cmd.validate(argv);
+    if (invalid) return invalid;
+    const startNs = process.hrtime.bigint();
+    const replies = await this.replicator.propose([{ kind: 'command', db, argv }]);
+    this.stats.record(cmd.fullName, startNs, replies[0]!);
+    return replies[0]!;
   }
 
   readContext(db: number): ReadContext {
@@ -102,4 +155,9 @@ export class Dispatcher {
       rng: localRng,
     };
   }
+}
+
+function readFailure(e: unknown): Reply {
+  if (e instanceof ReadNotConfirmedError) return e.leaderKnown ? E.readNotConfirmed : E.clusterDown;
+  throw e;
 }

@@ -85,12 +85,30 @@ const SECTIONS: Record<string, (s: InfoSources) => Fields> = {
     ['rocksdb_reads', s.store.stats.reads],
     ['rocksdb_write_batches', s.store.stats.writeBatches],
   ],
-  replication: (s) => [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_replid', s.server.runId],
-    ['master_repl_offset', s.sm.appliedIndex],
-  ],
+  replication: (s) => {
+    // Redis tools read role from here: the Raft leader is the master, everyone else a replica of it.
+    if (s.replicator.isLeader) {
+      return [
+        ['role', 'master'],
+        ['connected_slaves', 0],
+        ['master_replid', s.server.runId],
+        ['master_repl_offset', s.sm.appliedIndex],
+      ];
+    }
+    const leader = s.replicator.leader();
+    const sep = leader ? leader.clientAddress.lastIndexOf(':') : -1;
+    return [
+      ['role', 'slave'],
+      ['master_host', leader ? leader.clientAddress.slice(0, sep) : ''],
+      ['master_port', leader ? leader.clientAddress.slice(sep + 1) : ''],
+      ['master_link_status', leader ? 'up' : 'down'],
+      ['slave_repl_offset', s.sm.appliedIndex],
+      ['slave_read_only', 1],
+      ['connected_slaves', 0],
+      ['master_replid', s.server.runId],
+      ['master_repl_offset', s.sm.appliedIndex],
+    ];
+  },
   cpu: () => {
     const c = cpuUsage();
     return [

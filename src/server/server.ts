@@ -1,6 +1,6 @@
 // Wires storage, replication, the command table and the TCP listener together, runs the
 // background tasks (active expiry, GC) and shuts down cleanly.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -8,8 +8,9 @@ import type { Logger } from 'pino';
 import { buildCommandTable } from '../commands/index.js';
 import type { ClientFilter, ServerApi, Session } from '../commands/context.js';
 import { commandKeys, type CommandTable, type WriteCommand } from '../commands/table.js';
-import { SingleNodeReplicator } from '../raft/single-node.js';
+import { RaftReplicator, type ReadConsistency } from '../raft/raft-replicator.js';
 import type { Replicator } from '../raft/replicator.js';
+import { NotLeaderError, OutcomeUnknownError } from '../raft/errors.js';
 import { findExpired } from '../state-machine/expirer.js';
 import { collectGarbage } from '../state-machine/gc.js';
 import { StateMachine } from '../state-machine/state-machine.js';
@@ -74,17 +75,36 @@ export class Server implements ServerApi {
       keysOf: (cmd, argv) => commandKeys(cmd, argv),
       maxBulkBytes: () => this.config.int('proto-max-bulk-len'),
     });
-    this.replicator = await SingleNodeReplicator.open(this.sm, {
+    const nodeId = this.config.int('raft-node-id');
+    checkNodeId(dir, nodeId);
+    const members = this.config.members();
+    const self = members.find((m) => m.id === nodeId)!;
+    const raftHost = self.raftAddress.slice(0, self.raftAddress.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+    this.replicator = await RaftReplicator.open(this.sm, {
+      nodeId,
+      members,
+      clusterId: this.config.int('raft-cluster-id'),
+      raftListenHost: raftHost,
+      raftListenPort: Number(self.raftAddress.slice(self.raftAddress.lastIndexOf(':') + 1)),
       dir: join(dir, 'raft'),
       segmentMaxBytes: this.config.int('wal-segment-bytes'),
       compactEntries: () => this.config.int('log-compact-entries'),
+      tickMs: this.config.int('raft-tick-ms'),
+      electionTicks: this.config.int('raft-election-ticks'),
+      heartbeatTicks: this.config.int('raft-heartbeat-ticks'),
+      readConsistency: this.config.str('read-consistency') as ReadConsistency,
+      requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
       logger: this.logger,
       onFatal: (e) => {
         this.logger.fatal({ err: e }, 'the log could not be made durable; stopping so no write is acknowledged wrongly');
         process.exit(1);
       },
     });
-    this.dispatcher = new Dispatcher(this.table, this.sm, this.replicator, this.stats, new ScanCursorTable());
+    this.dispatcher = new Dispatcher(this.table, this.sm, this.replicator, this.stats, new ScanCursorTable(), {
+      followerMode: () => (this.config.str('follower-mode') === 'redirect' ? 'redirect' : 'proxy'),
+      requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
+    });
+    this.replicator.setForwardHandler((db, argv) => this.dispatcher.executeForwarded(db, argv));
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     for (const host of binds) {
       const listener = createServer((socket) => this.accept(socket));
@@ -157,7 +177,9 @@ export class Server implements ServerApi {
       }
       await collectGarbage(this.store, GC_TASKS_PER_CYCLE);
     } catch (e) {
-      this.logger.error({ err: e }, 'background cycle failed');
+      // Losing leadership mid-cycle is expected: the new leader's expirer takes over.
+      if (e instanceof NotLeaderError || e instanceof OutcomeUnknownError) this.logger.debug({ err: e }, 'expiry proposal not applied');
+      else this.logger.error({ err: e }, 'background cycle failed');
     } finally {
       this.backgroundBusy = false;
     }
@@ -255,5 +277,18 @@ export class Server implements ServerApi {
     await this.store?.close();
     this.logger.info('bye');
     this.markStopped();
+  }
+}
+
+/** The node id is part of the data: starting a data dir under another id would corrupt the cluster. */
+function checkNodeId(dir: string, nodeId: number): void {
+  const file = join(dir, 'node-id');
+  if (!existsSync(file)) {
+    writeFileSync(file, `${nodeId}\n`);
+    return;
+  }
+  const recorded = Number(readFileSync(file, 'utf8').trim());
+  if (recorded !== nodeId) {
+    throw new Error(`the data directory ${dir} belongs to raft node ${recorded}, but raft-node-id is ${nodeId}`);
   }
 }

@@ -67,6 +67,8 @@ export interface ProgressStatus {
   readonly inflightMsgs: number;
   readonly inflightBytes: number;
   readonly isLearner: boolean;
+  /** The follower is behind this log's compaction point (it needs a snapshot). */
+  readonly needsSnapshot: boolean;
 }
 
 export interface RaftStatus {

@@ -25,13 +25,17 @@ export class RaftLog {
   lastIndex(): number {
     return this.unstable.length > 0 ? this.unstableOffset + this.unstable.length - 1 : this.storage.lastIndex();
   }
+  /** First index still held; entries before it were compacted. */
+  firstIndex(): number {
+    return this.storage.firstIndex();
+  }
   lastTerm(): number {
     return this.term(this.lastIndex());
   }
   /** Term at `index`, or undefined beyond the end. */
   termOrUndefined(index: number): number | undefined {
     if (index === 0) return 0;
-    if (index > this.lastIndex()) return undefined;
+    if (index > this.lastIndex() || index < this.storage.firstIndex() - 1) return undefined;
     if (index >= this.unstableOffset) return this.unstable[index - this.unstableOffset]!.term;
     return this.storage.term(index);
   }
@@ -54,7 +58,7 @@ export class RaftLog {
     return this.slice(lo, this.lastIndex() + 1, maxBytes);
   }
   slice(lo: number, hi: number, maxBytes: number): Entry[] {
-    invariant(lo >= 1 && hi <= this.lastIndex() + 1, `slice [${lo},${hi}) out of range (last ${this.lastIndex()})`);
+    invariant(lo >= this.storage.firstIndex() && hi <= this.lastIndex() + 1, `slice [${lo},${hi}) out of range (last ${this.lastIndex()})`);
     if (lo >= hi) return [];
     const out: Entry[] = [];
     let sizeBytes = 0;
@@ -129,11 +133,13 @@ export class RaftLog {
    */
   findConflictByTerm(index: number, term: number): { index: number; term: number } {
     let i = Math.min(index, this.lastIndex());
-    for (; i > 0; i--) {
+    // Nothing before the compaction point can conflict: it is committed everywhere.
+    const floor = this.storage.firstIndex() - 1;
+    for (; i > floor; i--) {
       const t = this.term(i);
       if (t <= term) return { index: i, term: t };
     }
-    return { index: 0, term: 0 };
+    return floor > 0 && i === floor ? { index: floor, term: this.term(floor) } : { index: 0, term: 0 };
   }
 
   commitTo(index: number): void {

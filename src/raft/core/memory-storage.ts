@@ -15,6 +15,9 @@ export class MemoryStorage implements Storage {
   initialState(): HardState {
     return this.hs;
   }
+  firstIndex(): number {
+    return 1;
+  }
   lastIndex(): number {
     return this.ents.length;
   }

@@ -58,6 +58,8 @@ export class Progress {
   state: ProgressState = 'probe';
   /** Probe state: an append is outstanding; wait for its answer or the next heartbeat. */
   probeSent = false;
+  /** Set when the entries this follower needs were compacted from the leader's log. */
+  needsSnapshot = false;
   /** Heard from since the last CheckQuorum window (the leader itself is always active). */
   recentActive = false;
   readonly inflights: Inflights;

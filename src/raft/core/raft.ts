@@ -175,6 +175,7 @@ export class RaftNode {
           inflightMsgs: pr.inflights.count,
           inflightBytes: pr.inflights.bytes,
           isLearner: pr.isLearner,
+          needsSnapshot: pr.needsSnapshot,
         });
       }
     }
@@ -436,6 +437,12 @@ export class RaftNode {
   private sendAppend(to: number, sendIfEmpty: boolean): boolean {
     const pr = this.prs.get(to);
     if (pr === undefined || to === this.id || pr.isPaused()) return false;
+    if (pr.next < this.log.firstIndex()) {
+      // The follower needs entries this log compacted away: only a snapshot can catch it up.
+      pr.needsSnapshot = true;
+      return false;
+    }
+    pr.needsSnapshot = false;
     const prevIndex = pr.next - 1;
     const prevTerm = this.log.term(prevIndex);
     const entries = this.log.entriesFrom(pr.next, this.c.maxSizePerMsgBytes);

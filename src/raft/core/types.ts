@@ -36,14 +36,17 @@ export interface SoftState {
 
 /**
  * Read-only view of what is durable: the WAL (or a test double) implements it.
- * There is no compaction yet, so the log always starts at index 1 (index 0 = term 0 sentinel).
- * Snapshots will add `firstIndex()` and a snapshot view here.
+ * Entries below `firstIndex()` were compacted away (their effect is in the state machine); the
+ * term of `firstIndex() - 1` is still known, so a log may start anywhere. Snapshots will add a
+ * snapshot view here for followers that need compacted entries.
  */
 export interface Storage {
   initialState(): HardState;
+  /** First index whose entry is held (1 when nothing was compacted). */
+  firstIndex(): number;
   /** Last persisted index, 0 when empty. */
   lastIndex(): number;
-  /** Term of `index` (0 for index 0). Throws if index > lastIndex(). */
+  /** Term of `index` (0 for index 0), for firstIndex()-1 ≤ index ≤ lastIndex(); throws otherwise. */
   term(index: number): number;
   /** Entries in [lo, hi), at least one if lo < hi, then up to `maxBytes` total (entrySizeBytes). */
   entries(lo: number, hi: number, maxBytes: number): Entry[];

@@ -1,0 +1,596 @@
+// The node driver: runs the pure Raft core against real time, the WAL, the gRPC transport and
+// the state machine (etcd's raftexample loop). One Ready at a time: persist entries and hard
+// state with one fdatasync, then send messages, then hand committed entries to the apply loop,
+// which overlaps with the next fsync. A one-member cluster runs the same code without transport.
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { err, type Reply } from '../resp/reply.js';
+import { decodeReplyBinary, encodeReplyBinary } from '../resp/reply-codec.js';
+import type { StateMachine } from '../state-machine/state-machine.js';
+import { encodeProposal, type ProposalOp } from '../state-machine/proposal.js';
+import { assert } from '../util/assert.js';
+import { Mulberry32, RaftNode, type Entry, type Message, type Ready, type Role, type SoftState } from './core/index.js';
+import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError } from './errors.js';
+import { Wal } from './log/wal.js';
+import { decodeMessage, encodeMessage } from './message-codec.js';
+import type { PeerAddress } from './peers.js';
+import type { ForwardHandler, LeaderInfo, Replicator } from './replicator.js';
+import { GrpcTransport, type ForwardedCommand } from './transport/index.js';
+import { WalStorage } from './wal-storage.js';
+
+export type ReadConsistency = 'linearizable' | 'lease' | 'stale';
+
+export interface RaftReplicatorOptions {
+  readonly nodeId: number;
+  /** Every member, this node included. */
+  readonly members: readonly PeerAddress[];
+  readonly clusterId: number;
+  /** Where the Raft transport listens (unused for a one-member cluster). */
+  readonly raftListenHost: string;
+  readonly raftListenPort: number;
+  readonly dir: string;
+  readonly segmentMaxBytes: number;
+  /** Applied entries retained before the log is compacted. */
+  compactEntries(): number;
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly readConsistency: ReadConsistency;
+  /** How long a proposal, forward or read barrier may wait before its outcome is reported unknown. */
+  requestTimeoutMs(): number;
+  readonly logger: Logger;
+  /** Called when the log cannot be made durable: the process must stop (no write may be acked). */
+  onFatal(e: Error): void;
+}
+
+interface Pending {
+  readonly ops: readonly ProposalOp[];
+  readonly deadlineMs: number;
+  settled: boolean;
+  resolve(replies: Reply[]): void;
+  reject(e: Error): void;
+}
+
+/** Proposals of one event-loop turn, waiting for their entry to apply. */
+interface Waiting {
+  readonly term: number;
+  readonly batch: Pending[];
+}
+
+/** Reads of one event-loop turn share one ReadIndex request (ctx). */
+interface ReadRound {
+  readonly ctx: string;
+  readonly waiters: { resolve(): void; reject(e: Error): void; deadlineMs: number }[];
+  sentAtMs: number;
+  /** Set when the ReadIndex answer arrived: resolve once applied ≥ index. */
+  index: number | null;
+}
+
+const APPLY_CHUNK_ENTRIES = 1000;
+/** Forward reply framing: a definite "not the leader" answer vs a reply. */
+const FORWARD_REPLY = 0;
+const FORWARD_NOT_LEADER = 1;
+
+export class RaftReplicator implements Replicator {
+  private readonly node: RaftNode;
+  private transport: GrpcTransport | null = null;
+  private readonly peersById: Map<number, PeerAddress>;
+  private queued: Pending[] = [];
+  private flushScheduled = false;
+  private readonly waiting = new Map<number, Waiting>();
+  private readRound: ReadRound | null = null;
+  private readonly sentReads = new Map<string, ReadRound>();
+  private readonly confirmedReads: ReadRound[] = [];
+  private readSeq = 0;
+  private readonly applyQueue: Entry[] = [];
+  private applyRunning = false;
+  private readyRunning = false;
+  private readyAgain = false;
+  private kickScheduled = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private role: Role = 'follower';
+  private lead = 0;
+  /** Index of this leader's first entry (its no-op): local reads are current once it is applied. */
+  private leaderSinceIndex = Number.POSITIVE_INFINITY;
+  private lastTimeMs = 0;
+  private compacting = false;
+  private closed = false;
+  private fatal: Error | null = null;
+  private forwardHandler: ForwardHandler | null = null;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly wal: Wal,
+    private readonly sm: StateMachine,
+    private readonly o: RaftReplicatorOptions,
+  ) {
+    this.peersById = new Map(o.members.map((m) => [m.id, m]));
+    assert(this.peersById.has(o.nodeId), `raft-node-id ${o.nodeId} is not among the members`);
+    for (const e of wal.entries(wal.firstIndex, wal.lastIndex + 1)) this.lastTimeMs = Math.max(this.lastTimeMs, e.timeMs);
+    this.node = new RaftNode({
+      id: o.nodeId,
+      peers: o.members.map((m) => m.id),
+      learners: [],
+      electionTicks: o.electionTicks,
+      heartbeatTicks: o.heartbeatTicks,
+      preVote: true,
+      checkQuorum: true,
+      maxInflightMsgs: 256,
+      maxInflightBytes: 32 * 1024 * 1024,
+      maxSizePerMsgBytes: 1024 * 1024,
+      rng: new Mulberry32(randomInt(0, 2 ** 32)),
+      storage: new WalStorage(wal),
+      applied: Math.min(sm.appliedIndex, wal.hardState.commit),
+      readOnlyOption: o.readConsistency === 'lease' ? 'leaseBased' : 'safe',
+    });
+  }
+
+  static async open(sm: StateMachine, o: RaftReplicatorOptions): Promise<RaftReplicator> {
+    const wal = await Wal.open(o.dir, { segmentMaxBytes: o.segmentMaxBytes, logger: o.logger });
+    assert(
+      sm.appliedIndex >= wal.firstIndex - 1,
+      `the log starts at ${wal.firstIndex} but the state machine has applied only ${sm.appliedIndex}`,
+    );
+    const r = new RaftReplicator(wal, sm, o);
+    if (o.members.length > 1) {
+      r.transport = await GrpcTransport.start(
+        {
+          nodeId: o.nodeId,
+          clusterId: o.clusterId,
+          listenHost: o.raftListenHost,
+          listenPort: o.raftListenPort,
+          peers: new Map(o.members.filter((m) => m.id !== o.nodeId).map((m) => [m.id, m.raftAddress])),
+          logger: o.logger,
+        },
+        {
+          onMessages: (from, msgs) => r.onMessages(from, msgs),
+          onForward: (req) => r.onForward(req),
+          // Messages to it may be lost: replicate from what it really has instead of waiting.
+          onUnreachable: (peer) => r.node.reportUnreachable(peer),
+        },
+      );
+    }
+    r.tickTimer = setInterval(() => r.tick(), o.tickMs);
+    // A lone member need not wait an election timeout to lead: nobody else can.
+    if (o.members.length === 1) r.node.campaign();
+    r.kick();
+    await r.caughtUp();
+    return r;
+  }
+
+  /** For a one-member cluster: resolves once the log replayed into the state machine. */
+  private async caughtUp(): Promise<void> {
+    if (this.o.members.length > 1) return;
+    const target = this.wal.hardState.commit;
+    while (this.sm.appliedIndex < target && this.fatal === null) await new Promise((r) => setTimeout(r, 1));
+    if (this.fatal) throw this.fatal;
+  }
+
+  get raftPort(): number {
+    return this.transport?.port ?? 0;
+  }
+
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
+  leader(): LeaderInfo | null {
+    if (this.lead === 0) return null;
+    const p = this.peersById.get(this.lead);
+    return p ? { id: p.id, clientAddress: p.clientAddress } : null;
+  }
+
+  setForwardHandler(handler: ForwardHandler): void {
+    this.forwardHandler = handler;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  propose(ops: readonly ProposalOp[]): Promise<Reply[]> {
+    if (this.closed) return Promise.reject(new NotLeaderError(0));
+    if (this.role !== 'leader') return Promise.reject(new NotLeaderError(this.lead));
+    return new Promise((resolve, reject) => {
+      this.queued.push({ ops, resolve, reject, settled: false, deadlineMs: Date.now() + this.o.requestTimeoutMs() });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    });
+  }
+
+  /** Proposes everything queued in this turn as one entry. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    const nowMs = Math.max(Date.now(), this.lastTimeMs);
+    this.lastTimeMs = nowMs;
+    const res = this.node.propose([
+      { type: 'normal', timeMs: nowMs, seed: randomInt(0, 2 ** 32), data: encodeProposal(batch.flatMap((p) => p.ops)) },
+    ]);
+    if (!res.ok) {
+      for (const p of batch) settle(p, () => p.reject(new NotLeaderError(res.lead)));
+      return;
+    }
+    assert(res.firstIndex === res.lastIndex, 'one proposal is one entry');
+    this.waiting.set(res.lastIndex, { term: res.term, batch });
+    this.kick();
+  };
+
+  // ------------------------------------------------------------------ reads
+
+  readBarrier(): Promise<void> {
+    if (this.o.readConsistency === 'stale') return Promise.resolve();
+    if (this.fatal) return Promise.reject(this.fatal);
+    // A lone leader whose own no-op is applied has every committed write applied locally.
+    if (this.o.members.length === 1 && this.role === 'leader' && this.sm.appliedIndex >= this.leaderSinceIndex) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      if (this.readRound === null) {
+        this.readRound = { ctx: '', waiters: [], sentAtMs: 0, index: null };
+        setImmediate(() => this.sendReadRound());
+      }
+      this.readRound.waiters.push({ resolve, reject, deadlineMs: Date.now() + this.o.requestTimeoutMs() });
+    });
+  }
+
+  private sendReadRound(): void {
+    const round = this.readRound;
+    if (round === null) return;
+    this.readRound = null;
+    this.requestReadIndex(round);
+  }
+
+  private requestReadIndex(round: ReadRound): void {
+    const ctx = `${this.o.nodeId}:${++this.readSeq}`;
+    const r: ReadRound = { ctx, waiters: round.waiters, sentAtMs: Date.now(), index: null };
+    const res = this.node.readIndex(ctx);
+    if (!res.ok) {
+      // Not sent: retried on the next tick until the deadline (a leader may appear meanwhile).
+      r.sentAtMs = 0;
+    }
+    this.sentReads.set(ctx, r);
+    this.kick();
+  }
+
+  /** Reads whose index was confirmed: release those the state machine has caught up with. */
+  private releaseReads(): void {
+    const applied = this.sm.appliedIndex;
+    for (let i = 0; i < this.confirmedReads.length; ) {
+      const r = this.confirmedReads[i]!;
+      if (r.index !== null && r.index <= applied) {
+        for (const w of r.waiters) w.resolve();
+        this.confirmedReads.splice(i, 1);
+      } else i++;
+    }
+  }
+
+  // ------------------------------------------------------------------ forwarding
+
+  async forward(db: number, argv: Buffer[]): Promise<Reply> {
+    if (this.lead === 0 || this.transport === null) throw new NotLeaderError(0);
+    if (this.lead === this.o.nodeId) throw new NotLeaderError(this.lead);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.transport.forward(this.lead, { db, argv }, this.o.requestTimeoutMs());
+    } catch (e) {
+      const definite = (e as { definite?: boolean }).definite === true;
+      if (definite) throw new NotLeaderError(0);
+      throw new OutcomeUnknownError(`forward to the leader failed: ${(e as Error).message}`);
+    }
+    if (bytes[0] === FORWARD_NOT_LEADER) {
+      throw new NotLeaderError(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(1));
+    }
+    try {
+      return decodeReplyBinary(bytes.subarray(1));
+    } catch (e) {
+      throw new OutcomeUnknownError(`undecodable reply from the leader: ${(e as Error).message}`);
+    }
+  }
+
+  private async onForward(req: ForwardedCommand): Promise<Uint8Array> {
+    const notLeader = (): Uint8Array => {
+      const b = Buffer.alloc(5);
+      b[0] = FORWARD_NOT_LEADER;
+      b.writeUInt32LE(this.lead === this.o.nodeId ? 0 : this.lead, 1);
+      return b;
+    };
+    if (this.role !== 'leader' || this.forwardHandler === null) return notLeader();
+    let reply: Reply;
+    try {
+      reply = await this.forwardHandler(req.db, req.argv);
+    } catch (e) {
+      if (e instanceof NotLeaderError) return notLeader();
+      if (e instanceof OutcomeUnknownError) reply = err(`TIMEOUT outcome unknown: ${e.message}`);
+      else throw e;
+    }
+    return Buffer.concat([Buffer.from([FORWARD_REPLY]), encodeReplyBinary(reply)]);
+  }
+
+  // ------------------------------------------------------------------ the Raft loop
+
+  private onMessages(from: number, msgs: Uint8Array[]): void {
+    if (this.closed) return;
+    for (const bytes of msgs) {
+      let m: Message;
+      try {
+        m = decodeMessage(bytes);
+      } catch (e) {
+        this.o.logger.warn({ peer: from, err: e }, 'dropping an undecodable raft message');
+        continue;
+      }
+      if (m.from !== from || m.to !== this.o.nodeId) {
+        this.o.logger.warn({ peer: from, msgFrom: m.from, msgTo: m.to }, 'dropping a misaddressed raft message');
+        continue;
+      }
+      this.node.step(m);
+    }
+    this.kick();
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    this.node.tick();
+    const now = Date.now();
+    this.expireProposals(now);
+    this.retryReads(now);
+    this.kick();
+  }
+
+  private expireProposals(nowMs: number): void {
+    for (const [index, w] of this.waiting) {
+      let open = 0;
+      for (const p of w.batch) {
+        if (!p.settled && p.deadlineMs <= nowMs) {
+          settle(p, () => p.reject(new OutcomeUnknownError(`entry ${index} not applied within the request timeout`)));
+        }
+        if (!p.settled) open++;
+      }
+      if (open === 0) this.waiting.delete(index);
+    }
+  }
+
+  private retryReads(nowMs: number): void {
+    const electionMs = this.o.electionTicks * this.o.tickMs;
+    for (const [ctx, r] of this.sentReads) {
+      const live = r.waiters.filter((w) => {
+        if (w.deadlineMs > nowMs) return true;
+        w.reject(new ReadNotConfirmedError(this.lead !== 0));
+        return false;
+      });
+      if (live.length === 0) {
+        this.sentReads.delete(ctx);
+        continue;
+      }
+      // ReadIndex requests are dropped when leadership moves: ask again under a new ctx.
+      if (nowMs - r.sentAtMs >= electionMs) {
+        this.sentReads.delete(ctx);
+        this.requestReadIndex({ ...r, waiters: live });
+      } else if (live.length !== r.waiters.length) {
+        this.sentReads.set(ctx, { ...r, waiters: live });
+      }
+    }
+  }
+
+  private kick(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      void this.readyLoop();
+    });
+  }
+
+  private async readyLoop(): Promise<void> {
+    if (this.fatal) return;
+    if (this.readyRunning) {
+      this.readyAgain = true;
+      return;
+    }
+    this.readyRunning = true;
+    try {
+      do {
+        this.readyAgain = false;
+        while (this.node.hasReady()) {
+          const rd = this.node.ready();
+          await this.handleReady(rd);
+          this.node.advance();
+        }
+      } while (this.readyAgain);
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.readyRunning = false;
+      this.notifyIdle();
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) this.onSoftState(rd.softState);
+    for (const e of rd.entries) if (e.timeMs > this.lastTimeMs) this.lastTimeMs = e.timeMs;
+    if (rd.entries.length > 0) this.wal.append(rd.entries);
+    if (rd.hardState) this.wal.setHardState(rd.hardState);
+    // Raft safety: entries and votes are durable before any message that depends on them leaves.
+    if (rd.entries.length > 0 || rd.hardState) await this.wal.sync();
+    if (rd.messages.length > 0) this.send(rd.messages);
+    for (const rs of rd.readStates) {
+      const r = this.sentReads.get(rs.ctx);
+      if (r === undefined) continue;
+      this.sentReads.delete(rs.ctx);
+      r.index = rs.index;
+      this.confirmedReads.push(r);
+    }
+    if (rd.committedEntries.length > 0) {
+      for (const e of rd.committedEntries) this.applyQueue.push(e);
+      void this.applyLoop();
+    }
+    this.releaseReads();
+  }
+
+  private onSoftState(s: SoftState): void {
+    const wasLeader = this.role === 'leader';
+    if (s.role !== this.role || s.lead !== this.lead) {
+      this.o.logger.info({ nodeId: this.o.nodeId, role: s.role, leader: s.lead, term: this.node.status().term }, 'raft role changed');
+    }
+    this.role = s.role;
+    this.lead = s.lead;
+    if (s.role === 'leader' && !wasLeader) this.leaderSinceIndex = this.node.status().lastIndex;
+    if (s.role !== 'leader') {
+      this.leaderSinceIndex = Number.POSITIVE_INFINITY;
+      // Queued but never proposed: a definite failure the server may retry on the new leader.
+      const queued = this.queued;
+      this.queued = [];
+      for (const p of queued) settle(p, () => p.reject(new NotLeaderError(s.lead)));
+    }
+  }
+
+  private send(messages: readonly Message[]): void {
+    if (this.transport === null) return;
+    const byPeer = new Map<number, Uint8Array[]>();
+    for (const m of messages) {
+      let list = byPeer.get(m.to);
+      if (list === undefined) byPeer.set(m.to, (list = []));
+      list.push(encodeMessage(m));
+    }
+    for (const [to, list] of byPeer) this.transport.send(to, list);
+  }
+
+  private async applyLoop(): Promise<void> {
+    if (this.applyRunning) return;
+    this.applyRunning = true;
+    try {
+      while (this.applyQueue.length > 0) {
+        const entries = this.applyQueue.splice(0, APPLY_CHUNK_ENTRIES);
+        const results = await this.sm.apply(entries);
+        entries.forEach((e, i) => this.answer(e, results[i]!));
+        this.releaseReads();
+        this.maybeCompact();
+      }
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.applyRunning = false;
+      this.notifyIdle();
+    }
+  }
+
+  private answer(e: Entry, replies: Reply[]): void {
+    const w = this.waiting.get(e.index);
+    if (w === undefined) return;
+    this.waiting.delete(e.index);
+    if (w.term !== e.term) {
+      // Our entry was replaced by a new leader's: it did not commit, but we keep the one outcome
+      // rule simple and safe — proposed and not acknowledged is "unknown" to the client.
+      for (const p of w.batch) settle(p, () => p.reject(new OutcomeUnknownError(`entry ${e.index} was overwritten by a new leader`)));
+      return;
+    }
+    let k = 0;
+    for (const p of w.batch) {
+      const mine = replies.slice(k, k + p.ops.length);
+      k += p.ops.length;
+      settle(p, () => p.resolve(mine));
+    }
+  }
+
+  private fail(e: unknown): void {
+    const error = e instanceof Error ? e : new Error(String(e));
+    if (this.fatal) return;
+    this.fatal = error;
+    for (const w of this.waiting.values()) for (const p of w.batch) settle(p, () => p.reject(new OutcomeUnknownError(error.message)));
+    this.waiting.clear();
+    this.o.onFatal(error);
+  }
+
+  private maybeCompact(): void {
+    const keep = this.o.compactEntries();
+    const applied = this.sm.appliedIndex;
+    if (this.compacting || applied - this.wal.firstIndex < 2 * keep) return;
+    let target = applied - keep;
+    if (this.role === 'leader' && this.o.members.length > 1) {
+      // Keep what lagging followers still need, unless one lags so far that holding the log for
+      // it would grow it without bound (it will need a snapshot either way).
+      let minMatch = applied;
+      for (const [id, pr] of this.node.status().progress) if (id !== this.o.nodeId) minMatch = Math.min(minMatch, pr.match);
+      if (minMatch >= applied - 10 * keep) target = Math.min(target, minMatch);
+    }
+    if (target < this.wal.firstIndex) return;
+    this.compacting = true;
+    // Entries may be dropped only once their effect is in SST files, not just RocksDB's own WAL.
+    this.sm.store
+      .flush()
+      .then(() => this.wal.compact(target))
+      .catch((e: unknown) => this.o.logger.error({ err: e }, 'log compaction failed'))
+      .finally(() => {
+        this.compacting = false;
+      });
+  }
+
+  // ------------------------------------------------------------------ status and shutdown
+
+  info(): [string, string | number][] {
+    const s = this.node.status();
+    const leader = this.leader();
+    const fields: [string, string | number][] = [
+      ['role', s.role === 'preCandidate' ? 'candidate' : s.role],
+      ['node_id', this.o.nodeId],
+      ['term', s.term],
+      ['leader_id', s.lead],
+      ['leader_addr', leader?.clientAddress ?? ''],
+      ['commit_index', s.commit],
+      ['applied_index', this.sm.appliedIndex],
+      ['last_log_index', s.lastIndex],
+      ['first_log_index', this.wal.firstIndex],
+      ['members', this.o.members.length],
+      ['read_consistency', this.o.readConsistency],
+      ['snapshot_in_progress', 0],
+    ];
+    let i = 0;
+    for (const [id, pr] of s.progress) {
+      if (id === this.o.nodeId) continue;
+      const addr = this.peersById.get(id)?.clientAddress ?? '';
+      fields.push([
+        `follower${i++}`,
+        `id=${id},addr=${addr},match=${pr.match},next=${pr.next},state=${pr.needsSnapshot ? 'snapshot' : pr.state},active=${pr.recentActive ? 1 : 0}`,
+      ]);
+    }
+    return fields;
+  }
+
+  private notifyIdle(): void {
+    if (this.readyRunning || this.applyRunning) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private idle(): Promise<void> {
+    if (!this.readyRunning && !this.applyRunning) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Let proposals already made finish (their clients are owed a reply), bounded by their deadline.
+    while (this.flushScheduled) await new Promise((r) => setImmediate(r));
+    const until = Date.now() + this.o.requestTimeoutMs();
+    while (this.waiting.size > 0 && Date.now() < until && this.fatal === null) await new Promise((r) => setTimeout(r, 2));
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const w of this.waiting.values()) {
+      for (const p of w.batch) settle(p, () => p.reject(new OutcomeUnknownError('server shutting down')));
+    }
+    this.waiting.clear();
+    for (const r of [...this.sentReads.values(), ...this.confirmedReads]) for (const w of r.waiters) w.reject(new ReadNotConfirmedError(false));
+    this.sentReads.clear();
+    this.confirmedReads.length = 0;
+    await this.idle();
+    await this.transport?.close();
+    await this.wal.close();
+  }
+}
+
+function settle(p: Pending, f: () => void): void {
+  if (p.settled) return;
+  p.settled = true;
+  f();
+}
