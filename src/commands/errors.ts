@@ -52,6 +52,21 @@ export const E = {
   shuttingDown: err('ERR Errors trying to SHUTDOWN. Check logs.'),
   loading: err('LOADING Redis is loading the dataset in memory'),
   maxClients: err('ERR max number of clients reached'),
+  // COMMAND GETKEYS / GETKEYSANDFLAGS (server.c getKeysSubcommandImpl)
+  invalidCommandSpecified: err('ERR Invalid command specified'),
+  commandHasNoKeys: err('ERR The command has no key arguments'),
+  invalidGetkeysArity: err('ERR Invalid number of arguments specified for command'),
+  invalidGetkeysArguments: err('ERR Invalid arguments specified for command'),
+  // OBJECT FREQ without an LFU maxmemory-policy: pikiraft has no eviction, so always.
+  lfuNotSelected: err(
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  ),
+  // OBJECT IDLETIME: pikiraft records no access times (see keyspace.ts), in the style of Redis's
+  // own "idle time not tracked" error under an LFU policy.
+  idleTimeNotTracked: err('ERR Key access times are not recorded by pikiraft, idle time not tracked.'),
+  /** DEBUG (debugCommand) and other commands that parse their own subcommands: addReplySubcommandSyntaxError. */
+  subcommandSyntax: (sub: Buffer, command: string): Reply =>
+    err(`ERR unknown subcommand or wrong number of arguments for '${clip(bytesToText(sub), 128)}'. Try ${command.toUpperCase()} HELP.`),
   unknownCommand: (name: Buffer, args: readonly Buffer[]): Reply => {
     let argsText = '';
     for (const arg of args) {

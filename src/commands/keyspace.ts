@@ -6,7 +6,8 @@ import { globMatch } from '../util/glob.js';
 import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
 import type { ReadContext, WriteContext } from './context.js';
 import { E } from './errors.js';
-import { fail, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
+import { helpReply } from './command.js';
+import { containerCommand, fail, localCommand, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const K1 = { first: 1, last: 1, step: 1 };
@@ -420,4 +421,96 @@ keyspaceCommands.push(
       return OK;
     },
   ),
+);
+
+// ---- OBJECT ------------------------------------------------------------------------------
+
+/** Redis shares the integers 0..9999 (OBJ_SHARED_INTEGERS); OBJECT REFCOUNT shows them as INT_MAX. */
+const SHARED_INTEGERS = 10000n;
+const SHARED_REFCOUNT = 2147483647;
+/** Longest string Redis stores embedded in its object header (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
+const EMBSTR_SIZE_LIMIT = 44;
+
+/** The integer a string value is stored as by Redis's tryObjectEncoding, or null. */
+function integerEncoded(value: Buffer): bigint | null {
+  return value.length <= 20 ? parseInt64(value) : null;
+}
+
+/**
+ * The encoding redis-server 7.0 reports for the value. Strings follow tryObjectEncoding on the
+ * stored bytes, which is what SET, MSET, GETSET and INCR leave behind; Redis remembers how a value
+ * was made, we do not, so a short value grown by APPEND or SETRANGE (Redis: "raw") or made by
+ * INCRBYFLOAT (Redis: "embstr" even when integral) is reported as if it had been SET.
+ * Collections are decided by element count alone (Redis's listpack limits also bound element
+ * sizes, and an all-integer set is an intset): reading every element to decide is not worth it.
+ */
+function encodingOf(meta: Meta): string {
+  switch (meta.type) {
+    case KeyType.String:
+      if (integerEncoded(meta.value) !== null) return 'int';
+      return meta.value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
+    case KeyType.Hash:
+      return meta.count <= 128 ? 'listpack' : 'hashtable';
+    case KeyType.ZSet:
+      return meta.count <= 128 ? 'listpack' : 'skiplist';
+    case KeyType.Set:
+      return 'hashtable';
+    // Redis 7.0 keeps every list in a quicklist (small lists became listpacks in 7.2).
+    case KeyType.List:
+      return 'quicklist';
+    case KeyType.Stream:
+      return 'stream';
+  }
+}
+
+function refcountOf(meta: Meta): number {
+  if (meta.type !== KeyType.String) return 1;
+  const n = integerEncoded(meta.value);
+  return n !== null && n >= 0n && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+}
+
+/** OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT: a missing key is nil before anything else (object.c). */
+function objectSubcommand(sub: string, summary: string, since: string, reply: (meta: Meta) => Reply): Command {
+  return readCommand(
+    `object|${sub}`,
+    { arity: 3, flags: ['readonly'], keys: { first: 2, last: 2, step: 1 }, acl: ['@keyspace', '@read', '@slow'], docs: docs(summary, since) },
+    (argv) => ({ key: argv[2]! }),
+    async (ctx, { key }) => {
+      const meta = await ctx.ks.meta(ctx.db, key);
+      return meta === null ? NULL : reply(meta);
+    },
+  );
+}
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+];
+
+keyspaceCommands.push(
+  containerCommand('object', { arity: -2, flags: [], acl: ['@slow'], docs: docs('A container for object introspection commands', '2.2.3', 'Depends on subcommand.') }, [
+    objectSubcommand('encoding', 'Inspect the internal encoding of a Redis object', '2.2.3', (meta) => bulk(encodingOf(meta))),
+    // Access frequency needs an LFU maxmemory-policy; pikiraft never evicts, so it is never tracked.
+    objectSubcommand('freq', 'Get the logarithmic access frequency counter of a Redis object', '4.0.0', () => E.lfuNotSelected),
+    // Redis tracks the last access of every key in memory; pikiraft keeps keys in RocksDB and
+    // records no access time (a write per read would be the price). Answering 0 would tell a
+    // client looking for cold keys that every key was just used, so it gets an error instead.
+    objectSubcommand('idletime', 'Get the time since a Redis object was last accessed', '2.2.3', () => E.idleTimeNotTracked),
+    objectSubcommand('refcount', 'Get the number of references to the value of the key', '2.2.3', (meta) => int(refcountOf(meta))),
+    localCommand(
+      'object|help',
+      { arity: 2, flags: ['loading', 'stale'], acl: ['@keyspace', '@slow'], docs: docs('Show helpful text about the different subcommands', '6.2.0') },
+      () => helpReply('object', OBJECT_HELP),
+    ),
+  ]),
 );

@@ -1,7 +1,9 @@
 // The command table is data: name, arity, flags, key positions, ACL categories and docs, plus
 // how the command runs. COMMAND, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS are generated from it.
 import type { Reply } from '../resp/reply.js';
+import { REDIS_COMMAND_REFERENCE } from './command-docs.js';
 import type { ReadContext, Session, WriteContext } from './context.js';
+import { E } from './errors.js';
 
 export type CommandFlag =
   | 'write'
@@ -22,6 +24,54 @@ export type CommandFlag =
   | 'allow_busy'
   | 'no_multi';
 
+/**
+ * The order redis-server 7.0 lists flags in (server.c addReplyCommandFlags); `may_replicate` is
+ * one Redis keeps hidden from COMMAND INFO.
+ */
+export const FLAG_ORDER: readonly CommandFlag[] = [
+  'write',
+  'readonly',
+  'denyoom',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'fast',
+  'no_auth',
+  'no_mandatory_keys',
+  'no_multi',
+  'allow_busy',
+];
+
+/** ACL categories in the order of Redis's category table (acl.c), which is how it lists them. */
+export const ACL_CATEGORIES = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+] as const;
+
 /** Legacy key specification (first, last, step), 1-based; last -1 = up to the last argument. */
 export interface KeyRange {
   readonly first: number;
@@ -29,11 +79,65 @@ export interface KeyRange {
   readonly step: number;
 }
 
+/** Key spec flags (Redis 7.0 key specs), in the order Redis lists them. */
+export const KEY_SPEC_FLAGS = ['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags'] as const;
+export type KeySpecFlag = (typeof KEY_SPEC_FLAGS)[number];
+
+/** Where the search for keys starts: a fixed argument index, or after a keyword. */
+export type BeginSearch =
+  | { readonly type: 'index'; readonly index: number }
+  | { readonly type: 'keyword'; readonly keyword: string; readonly startFrom: number };
+
+/** Which arguments from the start are keys: a range, or a count given by an argument. */
+export type FindKeys =
+  | { readonly type: 'range'; readonly lastKey: number; readonly keyStep: number; readonly limit: number }
+  | { readonly type: 'keynum'; readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number };
+
+/** A Redis 7.0 key specification: where the keys are and how the command uses them. */
+export interface KeySpec {
+  readonly notes?: string;
+  readonly flags: readonly KeySpecFlag[];
+  readonly beginSearch: BeginSearch;
+  readonly findKeys: FindKeys;
+}
+
+export type ArgumentType = 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+
+/** One argument of a command's syntax, as COMMAND DOCS describes it. */
+export interface ArgumentDoc {
+  readonly name: string;
+  readonly type: ArgumentType;
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly summary?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: readonly ('optional' | 'multiple' | 'multiple_token')[];
+  /** The alternatives (oneof) or parts (block). */
+  readonly arguments?: readonly ArgumentDoc[];
+}
+
 export interface CommandDocs {
   readonly summary: string;
   readonly since: string;
   readonly group: string;
   readonly complexity?: string;
+  readonly docFlags?: readonly ('deprecated' | 'syscmd')[];
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
+  /** [version, what changed] */
+  readonly history?: readonly (readonly [string, string])[];
+  readonly arguments?: readonly ArgumentDoc[];
+}
+
+/**
+ * What Redis's command definitions say beyond arity, flags, key range and ACL categories: the
+ * documentation, the tips (e.g. nondeterministic_output) and the key specs.
+ */
+export interface CommandReference {
+  readonly docs: CommandDocs;
+  readonly tips: readonly string[];
+  readonly keySpecs: readonly KeySpec[];
 }
 
 interface CommandBase {
@@ -45,6 +149,8 @@ interface CommandBase {
   readonly keys: KeyRange | null;
   readonly acl: readonly string[];
   readonly docs: CommandDocs;
+  readonly tips: readonly string[];
+  readonly keySpecs: readonly KeySpec[];
 }
 
 export type ParseResult<P> = P | { error: Reply };
@@ -69,6 +175,11 @@ export interface WriteCommand extends CommandBase {
 export interface LocalCommand extends CommandBase {
   readonly kind: 'local';
   run(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply>;
+  /**
+   * Subcommands that `run` routes itself. COMMAND needs this: unlike CLIENT or CONFIG its bare
+   * form is a command too, which the dispatcher's containers (subcommand required) cannot express.
+   */
+  readonly subcommands?: ReadonlyMap<string, Command>;
 }
 
 export interface ContainerCommand extends CommandBase {
@@ -138,16 +249,78 @@ export function containerCommand(name: string, meta: Meta, subcommands: readonly
   };
 }
 
+/**
+ * A local command with subcommands whose bare form (argv of one) runs `bare`: routes like the
+ * dispatcher does for containers, with the same errors.
+ */
+export function localContainerCommand(
+  name: string,
+  meta: Meta,
+  bare: (session: Session, argv: readonly Buffer[]) => Reply | Promise<Reply>,
+  subcommands: readonly LocalCommand[],
+): LocalCommand {
+  const subs = new Map(subcommands.map((c) => [c.name, c]));
+  return {
+    ...base(name, meta),
+    kind: 'local',
+    subcommands: subs,
+    run: (session, argv) => {
+      if (argv.length === 1) return bare(session, argv);
+      const sub = subs.get(argv[1]!.toString('latin1').toLowerCase());
+      if (!sub) return E.unknownSubcommand(argv[1]!, name);
+      return arityOk(sub.arity, argv.length) ? sub.run(session, argv) : E.wrongArity(sub.fullName);
+    },
+  };
+}
+
 function base(name: string, meta: Meta): CommandBase {
+  // Redis 7.0's own words win over the inline summary, so COMMAND DOCS answers as redis-server
+  // does; commands Redis does not have keep their inline docs and a key spec derived from the range.
+  const reference = Object.hasOwn(REDIS_COMMAND_REFERENCE, name) ? REDIS_COMMAND_REFERENCE[name] : undefined;
+  const keys = meta.keys ?? null;
   return {
     name: name.split('|').pop()!,
     fullName: name,
     arity: meta.arity,
     flags: meta.flags,
-    keys: meta.keys ?? null,
-    acl: meta.acl,
-    docs: meta.docs,
+    keys,
+    acl: withImplicitCategories(meta.flags, meta.acl),
+    docs: reference?.docs ?? meta.docs,
+    tips: reference?.tips ?? [],
+    keySpecs: reference?.keySpecs ?? (keys ? [rangeKeySpec(keys)] : []),
   };
+}
+
+/**
+ * Redis's setImplicitACLCategories: flags imply categories (write → @write, readonly → @read,
+ * admin → @admin @dangerous, pubsub, fast, blocking) and whatever is not @fast is @slow.
+ */
+function withImplicitCategories(flags: readonly CommandFlag[], declared: readonly string[]): string[] {
+  const acl = new Set(declared);
+  if (flags.includes('write')) acl.add('@write');
+  if (flags.includes('readonly') && !acl.has('@scripting')) acl.add('@read');
+  if (flags.includes('admin')) acl.add('@admin').add('@dangerous');
+  if (flags.includes('pubsub')) acl.add('@pubsub');
+  if (flags.includes('fast')) acl.add('@fast');
+  if (flags.includes('blocking')) acl.add('@blocking');
+  if (!acl.has('@fast')) acl.add('@slow');
+  return [...acl];
+}
+
+/** The key spec equivalent to a legacy (first, last, step) range, for commands Redis lacks. */
+function rangeKeySpec(keys: KeyRange): KeySpec {
+  return {
+    flags: [],
+    beginSearch: { type: 'index', index: keys.first },
+    findKeys: { type: 'range', lastKey: keys.last < 0 ? keys.last : keys.last - keys.first, keyStep: keys.step, limit: 0 },
+  };
+}
+
+/** The subcommands of a container (CLIENT, CONFIG, OBJECT) or of COMMAND, in table order. */
+export function subcommandsOf(cmd: Command): Command[] {
+  if (cmd.kind === 'container') return [...cmd.subcommands.values()];
+  if (cmd.kind === 'local' && cmd.subcommands) return [...cmd.subcommands.values()];
+  return [];
 }
 
 export function isParseError<P>(p: ParseResult<P>): p is { error: Reply } {
@@ -180,6 +353,25 @@ export class CommandTable {
 
   get(name: string): Command | undefined {
     return this.byName.get(name);
+  }
+
+  /** Redis's lookupCommandBySds: `name` or `container|sub`, any case. */
+  byFullName(fullName: string): Command | undefined {
+    const parts = fullName.toLowerCase().split('|');
+    const top = this.byName.get(parts[0]!);
+    if (!top || parts.length === 1) return top;
+    if (parts.length > 2) return undefined;
+    return subcommandsOf(top).find((c) => c.name === parts[1]);
+  }
+
+  /** Redis's lookupCommand on argv: the subcommand when the command has any and argv names one. */
+  byArgv(argv: readonly Buffer[]): Command | undefined {
+    const top = this.byName.get(argv[0]!.toString('latin1').toLowerCase());
+    if (!top || argv.length === 1) return top;
+    const subs = subcommandsOf(top);
+    if (subs.length === 0) return top;
+    const sub = argv[1]!.toString('latin1').toLowerCase();
+    return subs.find((c) => c.name === sub);
   }
 
   all(): Command[] {
