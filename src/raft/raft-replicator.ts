@@ -354,7 +354,8 @@ export class RaftReplicator implements Replicator {
 
   private retryReads(nowMs: number): void {
     const electionMs = this.o.electionTicks * this.o.tickMs;
-    for (const [ctx, r] of this.sentReads) {
+    // A snapshot: re-sent rounds are added to the map under new ctxs while we walk it.
+    for (const [ctx, r] of [...this.sentReads]) {
       const live = r.waiters.filter((w) => {
         if (w.deadlineMs > nowMs) return true;
         w.reject(new ReadNotConfirmedError(this.lead !== 0));
