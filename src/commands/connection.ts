@@ -20,12 +20,12 @@ export const connectionCommands: Command[] = [
   ),
   localCommand(
     'echo',
-    { arity: 2, flags: ['fast'], acl: ['@fast', '@connection'], docs: docs('Returns the given string.', '1.0.0') },
+    { arity: 2, flags: ['loading', 'stale', 'fast'], acl: ['@fast', '@connection'], docs: docs('Returns the given string.', '1.0.0') },
     (_session, argv) => bulk(argv[1]!),
   ),
   localCommand(
     'quit',
-    { arity: -1, flags: ['no_auth', 'fast', 'allow_busy'], acl: ['@fast', '@connection'], docs: docs('Closes the connection.', '1.0.0') },
+    { arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], acl: ['@fast', '@connection'], docs: docs('Closes the connection.', '1.0.0') },
     (session) => {
       session.closeAfterReply();
       return OK;
@@ -33,7 +33,7 @@ export const connectionCommands: Command[] = [
   ),
   localCommand(
     'select',
-    { arity: 2, flags: ['loading', 'stale', 'fast'], acl: ['@keyspace', '@fast'], docs: docs('Changes the selected database.', '1.0.0') },
+    { arity: 2, flags: ['loading', 'stale', 'fast'], acl: ['@fast', '@connection'], docs: docs('Changes the selected database.', '1.0.0') },
     (session, argv) => {
       const db = parseSafeInt(argv[1]!);
       if (db === null) return E.invalidDbIndex;

@@ -40,12 +40,6 @@ afterAll(async () => {
  * Each listed field must really differ (a stale entry fails the test).
  */
 const INFO_DIFFERENCES: ReadonlyMap<string, { fields: readonly InfoField[]; reason: string }> = new Map([
-  // Not legitimate: table entries in src/commands/connection.ts that disagree with redis-server.
-  // Fix them there (redis: echo loading stale fast; quit noscript loading stale fast no_auth
-  // allow_busy; select @fast @connection) and delete these entries.
-  ['echo', { fields: ['flags'], reason: 'connection.ts declares only fast' }],
-  ['quit', { fields: ['flags'], reason: 'connection.ts lacks noscript, loading, stale' }],
-  ['select', { fields: ['acl'], reason: 'connection.ts declares @keyspace instead of @connection' }],
 ] as const);
 
 const INFO_FIELDS = ['name', 'arity', 'flags', 'first', 'last', 'step', 'acl', 'tips', 'keySpecs', 'subcommands'] as const;
