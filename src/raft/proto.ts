@@ -48,6 +48,7 @@ export function decodeEntry(e: PbEntry): Entry {
     type,
     timeMs: num(e.timeMs),
     seed: (e.seed ?? 0) >>> 0,
-    data: e.data ?? new Uint8Array(0),
+    // protobufjs decodes an empty bytes field to its default, a plain [] rather than a Uint8Array.
+    data: e.data !== undefined && e.data.length > 0 ? e.data : new Uint8Array(0),
   };
 }
