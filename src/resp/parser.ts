@@ -7,7 +7,15 @@ export interface ParserLimits {
   readonly maxBulkBytes: number;
   /** client-query-buffer-limit: unparsed bytes a client may accumulate. */
   readonly maxQueryBufferBytes: number;
+  /**
+   * Whether the client still has to authenticate. Until it does, Redis accepts at most 10
+   * arguments of at most 16 KiB each, so an unauthenticated peer cannot make it buffer much.
+   */
+  readonly authRequired?: () => boolean;
 }
+
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK_BYTES = 16384;
 
 /** Redis's PROTO_INLINE_MAX_SIZE: an inline request or a count line may not exceed this. */
 export const INLINE_MAX_BYTES = 64 * 1024;
@@ -22,6 +30,8 @@ const E_TOO_BIG_MBULK = 'ERR Protocol error: too big mbulk count string';
 const E_TOO_BIG_BULK = 'ERR Protocol error: too big bulk count string';
 const E_INVALID_MBULK = 'ERR Protocol error: invalid multibulk length';
 const E_INVALID_BULK = 'ERR Protocol error: invalid bulk length';
+const E_UNAUTH_MBULK = 'ERR Protocol error: unauthenticated multibulk length';
+const E_UNAUTH_BULK = 'ERR Protocol error: unauthenticated bulk length';
 /** Not a reply: Redis closes such a client silently and only logs this. */
 export const QUERY_BUFFER_LIMIT_MESSAGE = 'closing client that reached max query buffer length';
 
@@ -146,6 +156,7 @@ export class RespParser {
       if (typeof cr !== 'number') return cr;
       const count = parseStrictInt(this.buf, this.pos + 1, cr);
       if (Number.isNaN(count) || count > INT_MAX) return this.fail(E_INVALID_MBULK);
+      if (count > UNAUTH_MAX_ARGS && this.limits.authRequired?.()) return this.fail(E_UNAUTH_MBULK);
       this.pos = cr + 2;
       // *0 and negative counts are empty requests, skipped as Redis does.
       if (count <= 0) return null;
@@ -166,6 +177,7 @@ export class RespParser {
         }
         const len = parseStrictInt(this.buf, this.pos + 1, cr);
         if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes) return this.fail(E_INVALID_BULK);
+        if (len > UNAUTH_MAX_BULK_BYTES && this.limits.authRequired?.()) return this.fail(E_UNAUTH_BULK);
         this.pos = cr + 2;
         this.bulkLen = len;
       }

@@ -43,7 +43,7 @@ export class Connection implements Session {
     requiresAuth: boolean,
   ) {
     this.authenticated = !requiresAuth;
-    this.parser = new RespParser(limits);
+    this.parser = new RespParser({ ...limits, authRequired: () => !this.authenticated });
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     socket.setNoDelay(true);

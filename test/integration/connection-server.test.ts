@@ -124,6 +124,25 @@ describe('requirepass', () => {
     expect(cli('HELLO', '2', 'AUTH', 'default', 's3cret')).toContain('proto\n2');
     c.disconnect();
   });
+
+  it('limits what an unauthenticated client may send, as Redis does, and lifts it after AUTH', async () => {
+    const send = (payload: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const s = createConnection(server.port, '127.0.0.1');
+        let got = '';
+        s.on('data', (d) => (got += d.toString('latin1')));
+        s.on('close', () => resolve(got));
+        s.on('error', reject);
+        s.write(payload);
+        setTimeout(() => s.end(), 300);
+      });
+    const eleven = `*11\r\n${'$1\r\na\r\n'.repeat(11)}`;
+    expect(await send(eleven)).toBe('-ERR Protocol error: unauthenticated multibulk length\r\n');
+    expect(await send('*2\r\n$4\r\nECHO\r\n$20000\r\n')).toBe('-ERR Protocol error: unauthenticated bulk length\r\n');
+    const auth = '*2\r\n$4\r\nAUTH\r\n$6\r\ns3cret\r\n';
+    const big = 'y'.repeat(20000);
+    expect(await send(`${auth}*2\r\n$4\r\nECHO\r\n$20000\r\n${big}\r\n`)).toBe(`+OK\r\n$20000\r\n${big}\r\n`);
+  });
 });
 
 describe('SHUTDOWN', () => {

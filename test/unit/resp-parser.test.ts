@@ -224,3 +224,16 @@ describe('query buffer limit', () => {
     expect(p.bufferedBytes).toBe(0);
   });
 });
+
+describe('limits before authentication (networking.c authRequired)', () => {
+  const unauth = { ...LIMITS, authRequired: () => true };
+  it('refuses more than 10 arguments and bulks over 16 KiB until the client authenticates', () => {
+    const many = `*11\r\n${'$1\r\na\r\n'.repeat(11)}`;
+    expect(summary(many, unauth)).toEqual(['ERR Protocol error: unauthenticated multibulk length']);
+    expect(summary(many)).toEqual([Array(11).fill('a'), 'incomplete']);
+    const ten = `*10\r\n${'$1\r\na\r\n'.repeat(10)}`;
+    expect(summary(ten, unauth)).toEqual([Array(10).fill('a'), 'incomplete']);
+    expect(summary('*2\r\n$4\r\nAUTH\r\n$16385\r\n', unauth)).toEqual(['ERR Protocol error: unauthenticated bulk length']);
+    expect(summary(`*2\r\n$4\r\nAUTH\r\n$16384\r\n${'x'.repeat(16384)}\r\n`, unauth)[0]).toEqual(['AUTH', 'x'.repeat(16384)]);
+  });
+});
