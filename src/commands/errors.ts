@@ -77,6 +77,7 @@ export const E = {
   },
   moved: (address: string): Reply => err(`MOVED 0 ${address}`),
   outcomeUnknown: (reason: string): Reply => err(`TIMEOUT outcome unknown: ${reason}`),
+  nodeShuttingDown: err('CLUSTERDOWN this node is shutting down'),
   readNotConfirmed: err('TIMEOUT the leader did not confirm the read in time'),
 } as const;
 

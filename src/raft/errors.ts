@@ -23,3 +23,11 @@ export class ReadNotConfirmedError extends Error {
     this.name = 'ReadNotConfirmedError';
   }
 }
+
+/** Definite: the replicator is closing (server shutdown); nothing was proposed. */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('this node is shutting down');
+    this.name = 'ShuttingDownError';
+  }
+}

@@ -10,7 +10,7 @@ import type { StateMachine } from '../state-machine/state-machine.js';
 import { encodeProposal, type ProposalOp } from '../state-machine/proposal.js';
 import { assert } from '../util/assert.js';
 import { Mulberry32, RaftNode, type Entry, type Message, type Ready, type Role, type SoftState } from './core/index.js';
-import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError } from './errors.js';
+import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from './errors.js';
 import { Wal } from './log/wal.js';
 import { decodeMessage, encodeMessage } from './message-codec.js';
 import type { PeerAddress } from './peers.js';
@@ -95,6 +95,8 @@ export class RaftReplicator implements Replicator {
   private lastTimeMs = 0;
   private compacting = false;
   private closed = false;
+  /** close() started: no new proposals; those already made may finish. */
+  private closing = false;
   private fatal: Error | null = null;
   private forwardHandler: ForwardHandler | null = null;
   private readonly idleWaiters: (() => void)[] = [];
@@ -187,7 +189,7 @@ export class RaftReplicator implements Replicator {
   // ------------------------------------------------------------------ writes
 
   propose(ops: readonly ProposalOp[]): Promise<Reply[]> {
-    if (this.closed) return Promise.reject(new NotLeaderError(0));
+    if (this.closed || this.closing) return Promise.reject(new ShuttingDownError());
     if (this.role !== 'leader') return Promise.reject(new NotLeaderError(this.lead));
     return new Promise((resolve, reject) => {
       this.queued.push({ ops, resolve, reject, settled: false, deadlineMs: Date.now() + this.o.requestTimeoutMs() });
@@ -270,6 +272,7 @@ export class RaftReplicator implements Replicator {
   // ------------------------------------------------------------------ forwarding
 
   async forward(db: number, argv: Buffer[]): Promise<Reply> {
+    if (this.closed || this.closing) throw new ShuttingDownError();
     if (this.lead === 0 || this.transport === null) throw new NotLeaderError(0);
     if (this.lead === this.o.nodeId) throw new NotLeaderError(this.lead);
     let bytes: Uint8Array;
@@ -302,7 +305,8 @@ export class RaftReplicator implements Replicator {
     try {
       reply = await this.forwardHandler(req.db, req.argv);
     } catch (e) {
-      if (e instanceof NotLeaderError) return notLeader();
+      // Both mean "not run here": the follower may retry on whoever leads next.
+      if (e instanceof NotLeaderError || e instanceof ShuttingDownError) return notLeader();
       if (e instanceof OutcomeUnknownError) reply = err(`TIMEOUT outcome unknown: ${e.message}`);
       else throw e;
     }
@@ -570,7 +574,8 @@ export class RaftReplicator implements Replicator {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     // Let proposals already made finish (their clients are owed a reply), bounded by their deadline.
     while (this.flushScheduled) await new Promise((r) => setImmediate(r));
     const until = Date.now() + this.o.requestTimeoutMs();

@@ -5,7 +5,7 @@ import { E } from '../commands/errors.js';
 import { arityOk, type Command, type CommandTable } from '../commands/table.js';
 import type { ReadContext, ScanCursors } from '../commands/context.js';
 import { err, type Reply } from '../resp/reply.js';
-import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError } from '../raft/errors.js';
+import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from '../raft/errors.js';
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
 import type { Connection } from './connection.js';
@@ -126,6 +126,7 @@ export class Dispatcher {
         if (leader !== null) return await this.replicator.forward(db, argv);
       } catch (e) {
         if (e instanceof OutcomeUnknownError) return E.outcomeUnknown(e.message);
+        if (e instanceof ShuttingDownError) return E.nodeShuttingDown;
         if (!(e instanceof NotLeaderError)) throw e;
       }
       if (Date.now() >= deadlineMs) return E.clusterDown;

@@ -10,7 +10,7 @@ import type { ClientFilter, ServerApi, Session } from '../commands/context.js';
 import { commandKeys, type CommandTable, type WriteCommand } from '../commands/table.js';
 import { RaftReplicator, type ReadConsistency } from '../raft/raft-replicator.js';
 import type { Replicator } from '../raft/replicator.js';
-import { NotLeaderError, OutcomeUnknownError } from '../raft/errors.js';
+import { NotLeaderError, OutcomeUnknownError, ShuttingDownError } from '../raft/errors.js';
 import { findExpired } from '../state-machine/expirer.js';
 import { collectGarbage } from '../state-machine/gc.js';
 import { StateMachine } from '../state-machine/state-machine.js';
@@ -178,7 +178,7 @@ export class Server implements ServerApi {
       await collectGarbage(this.store, GC_TASKS_PER_CYCLE);
     } catch (e) {
       // Losing leadership mid-cycle is expected: the new leader's expirer takes over.
-      if (e instanceof NotLeaderError || e instanceof OutcomeUnknownError) this.logger.debug({ err: e }, 'expiry proposal not applied');
+      if (e instanceof NotLeaderError || e instanceof OutcomeUnknownError || e instanceof ShuttingDownError) this.logger.debug({ err: e }, 'expiry proposal not applied');
       else this.logger.error({ err: e }, 'background cycle failed');
     } finally {
       this.backgroundBusy = false;
