@@ -9,6 +9,16 @@ export const E = {
   overflow: err('ERR increment or decrement would overflow'),
   decrementOverflow: err('ERR decrement would overflow'),
   nanOrInfinity: err('ERR increment would produce NaN or Infinity'),
+  // Hashes (t_hash.c)
+  hashValueNotInteger: err('ERR hash value is not an integer'),
+  hashValueNotFloat: err('ERR hash value is not a float'),
+  valueNanOrInfinity: err('ERR value is NaN or Infinity'),
+  valueOutOfRange: err('ERR value is out of range'),
+  /** getRangeLongFromObjectOrReply without a custom message. */
+  valueOutOfRangeBetween: (min: bigint, max: bigint): Reply => err(`ERR value is out of range, value must between ${min} and ${max}`),
+  // A negative HRANDFIELD count repeats fields without bound; redis-server would build the whole
+  // reply in memory, pikiraft refuses counts past an explicit limit (commands/hash.ts).
+  randomCountTooLarge: (max: number): Reply => err(`ERR count is too large, at most ${max} random elements per call`),
   lcsNotStrings: err('ERR The specified keys must contain string values'),
   lcsLenAndIdx: err('ERR If you want both the length and indexes, please just use IDX.'),
   lcsStringTooLong: err('ERR String too long for LCS'),
