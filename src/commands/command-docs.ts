@@ -748,6 +748,24 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "hdel": {
+    "docs": {
+      "summary": "Delete one or more hash fields",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the number of fields to be removed.",
+      "history": [["2.4.0","Accepts multiple `field` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"field","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "hello": {
     "docs": {
       "summary": "Handshake with Redis",
@@ -781,6 +799,309 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     },
     "tips": [],
     "keySpecs": [],
+  },
+  "hexists": {
+    "docs": {
+      "summary": "Determine if a hash field exists",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"field","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hget": {
+    "docs": {
+      "summary": "Get the value of a hash field",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"field","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hgetall": {
+    "docs": {
+      "summary": "Get all the fields and values in a hash",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the size of the hash.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hincrby": {
+    "docs": {
+      "summary": "Increment the integer value of a hash field by the given number",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"field","type":"string"},
+        {"name":"increment","type":"integer"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hincrbyfloat": {
+    "docs": {
+      "summary": "Increment the float value of a hash field by the given amount",
+      "since": "2.6.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"field","type":"string"},
+        {"name":"increment","type":"double"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hkeys": {
+    "docs": {
+      "summary": "Get all the fields in a hash",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the size of the hash.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hlen": {
+    "docs": {
+      "summary": "Get the number of fields in a hash",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hmget": {
+    "docs": {
+      "summary": "Get the values of all the given hash fields",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the number of fields being requested.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"field","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hmset": {
+    "docs": {
+      "summary": "Set multiple hash fields to multiple values",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the number of fields being set.",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "4.0.0",
+      "replacedBy": "`HSET` with multiple field-value pairs",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "field_value",
+          "type": "block",
+          "flags": ["multiple"],
+          "arguments": [{"name":"field","type":"string"},{"name":"value","type":"string"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hrandfield": {
+    "docs": {
+      "summary": "Get one or multiple random fields from a hash",
+      "since": "6.2.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the number of fields returned",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "options",
+          "type": "block",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"count","type":"integer"},
+            {"name":"withvalues","type":"pure-token","token":"WITHVALUES","flags":["optional"]},
+          ],
+        },
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hscan": {
+    "docs": {
+      "summary": "Incrementally iterate hash fields and associated values",
+      "since": "2.8.0",
+      "group": "hash",
+      "complexity": "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"cursor","type":"integer"},
+        {"name":"pattern","type":"pattern","token":"MATCH","flags":["optional"]},
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hset": {
+    "docs": {
+      "summary": "Set the string value of a hash field",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+      "history": [["4.0.0","Accepts multiple `field` and `value` arguments."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "field_value",
+          "type": "block",
+          "flags": ["multiple"],
+          "arguments": [{"name":"field","type":"string"},{"name":"value","type":"string"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hsetnx": {
+    "docs": {
+      "summary": "Set the value of a hash field, only if the field does not exist",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"field","type":"string"},
+        {"name":"value","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hstrlen": {
+    "docs": {
+      "summary": "Get the length of the value of a hash field",
+      "since": "3.2.0",
+      "group": "hash",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"field","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "hvals": {
+    "docs": {
+      "summary": "Get all the values in a hash",
+      "since": "2.0.0",
+      "group": "hash",
+      "complexity": "O(N) where N is the size of the hash.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
   },
   "incr": {
     "docs": {

@@ -1,11 +1,12 @@
 // The full command table: every family registers its commands here.
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
 }
