@@ -31,7 +31,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'tcp-keepalive', type: 'int', default: '300', doc: 'TCP keepalive interval in seconds (0 = off).', mutable: false, min: 0 },
   { name: 'hz', type: 'int', default: '10', doc: 'Background task frequency per second (active expiry, GC).', mutable: true, min: 1, max: 500 },
   { name: 'active-expire-keys-per-cycle', type: 'int', default: '200', doc: 'Expired keys proposed for deletion per background cycle.', mutable: true, min: 1 },
-  { name: 'wal-segment-bytes', type: 'bytes', default: '64mb', doc: 'Size at which the write-ahead log rolls to a new segment file.', mutable: false, min: 1024 * 1024 },
+  { name: 'wal-segment-bytes', type: 'bytes', default: '16mb', doc: 'Size of a write-ahead log segment file (preallocated, so two exist on disk from the start).', mutable: false, min: 1024 * 1024 },
   { name: 'log-compact-entries', type: 'int', default: '10000', doc: 'Applied entries kept in the log before it is compacted (after a RocksDB flush).', mutable: true, min: 100 },
   { name: 'raft-node-id', type: 'int', default: '1', doc: 'This node\'s Raft id; recorded in the data directory on first start and checked on every later one.', mutable: false, min: 1, max: 4294967295 },
   { name: 'raft-peers', type: 'string', default: '', doc: 'Every member as id@host:raftport[/clientport], comma separated, this node included; empty = a one-member cluster. The client port defaults to raftport-10000.', mutable: false },

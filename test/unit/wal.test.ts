@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,13 @@ describe('crc32c', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
   });
 });
+
+/** One past the last non-zero byte: where the records of a preallocated segment end. */
+function dataEnd(bytes: Buffer): number {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  return end;
+}
 
 describe('Wal', () => {
   it('round-trips entries and hard state across reopen', async () => {
@@ -78,8 +85,10 @@ describe('Wal', () => {
     await wal.sync();
     await wal.close();
     const file = join(dir, 'wal', segFiles()[0]!);
-    const size = statSync(file).size;
-    truncateSync(file, size - 3); // a write torn in the middle of the last record
+    const bytes = readFileSync(file);
+    const end = dataEnd(bytes);
+    bytes.fill(0, end - 3, end); // a write torn in the middle of the last record
+    writeFileSync(file, bytes);
     const again = await Wal.open(dir, { logger });
     expect(again.lastIndex).toBe(2);
     expect(logs.some((l) => l.msg === 'truncating torn WAL tail')).toBe(true);
@@ -96,7 +105,10 @@ describe('Wal', () => {
     wal.append(range(1, 2));
     await wal.sync();
     await wal.close();
-    appendFileSync(join(dir, 'wal', segFiles()[0]!), Buffer.from([0, 0, 0, 9, 1, 2, 3]));
+    const file = join(dir, 'wal', segFiles()[0]!);
+    const bytes = readFileSync(file);
+    Buffer.from([0, 0, 0, 9, 1, 2, 3]).copy(bytes, dataEnd(bytes));
+    writeFileSync(file, bytes);
     const again = await Wal.open(dir, { logger });
     expect(again.lastIndex).toBe(2);
     await again.close();
@@ -112,6 +124,27 @@ describe('Wal', () => {
     bytes[20] = bytes[20]! ^ 0xff; // inside the first record
     writeFileSync(file, bytes);
     await expect(Wal.open(dir, { logger })).rejects.toBeInstanceOf(WalCorruptionError);
+  });
+
+  it('preallocates segments; an unused preallocation is not part of the log', async () => {
+    const wal = await Wal.open(dir, { segmentMaxBytes: 1024 * 1024 });
+    wal.append(range(1, 5));
+    await wal.sync();
+    // The tail and the next segment exist at full size from the start.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(segFiles().map((f) => statSync(join(dir, 'wal', f)).size)).toEqual([1024 * 1024, 1024 * 1024]);
+    await wal.close();
+    expect(segFiles()).toHaveLength(1);
+    // A crash leaves the zero-filled next segment behind: recovery drops it and loses nothing.
+    writeFileSync(join(dir, 'wal', '0000000000000002.seg'), Buffer.alloc(1024 * 1024));
+    const again = await Wal.open(dir, { segmentMaxBytes: 1024 * 1024 });
+    expect(again.lastIndex).toBe(5);
+    again.append(range(6, 6));
+    await again.sync();
+    await again.close();
+    const third = await Wal.open(dir, { segmentMaxBytes: 1024 * 1024 });
+    expect(third.lastIndex).toBe(6);
+    await third.close();
   });
 
   it('rolls segments, compacts whole segments away and recovers the compaction point', async () => {
