@@ -6,18 +6,18 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { Entry, EntryType } from './core/types.js';
 
-function findProto(): string {
-  // Works from src/ (tsx) and dist/src/ (compiled): walk up to the package root.
+/** Loads proto/<file> from src/ (tsx) or dist/src/ (compiled): walks up to the package root. */
+export function loadProto(file: string): protobuf.Root {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'proto', 'raft.proto');
-    if (existsSync(candidate)) return candidate;
+    const candidate = join(dir, 'proto', file);
+    if (existsSync(candidate)) return protobuf.loadSync(candidate);
     dir = dirname(dir);
   }
-  throw new Error('proto/raft.proto not found above ' + fileURLToPath(import.meta.url));
+  throw new Error(`proto/${file} not found above ${fileURLToPath(import.meta.url)}`);
 }
 
-export const raftProto = protobuf.loadSync(findProto());
+export const raftProto = loadProto('raft.proto');
 
 /** uint64 fields decode to Long when the `long` package is present, to number otherwise. */
 export type Long = { toNumber(): number } | number;

@@ -1,22 +1,8 @@
 // Wire encoding of the transport services, with protobufjs from proto/transport.proto.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import { loadProto } from '../proto.js';
 import { invariant } from './errors.js';
 
-function findProto(): string {
-  // Works from src/ (tsx) and dist/src/ (compiled): walk up to the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'proto', 'transport.proto');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('proto/transport.proto not found above ' + fileURLToPath(import.meta.url));
-}
-
-const root = protobuf.loadSync(findProto());
+const root = loadProto('transport.proto');
 const RaftBatchType = root.lookupType('pikiraft.transport.RaftBatch');
 const RaftAckType = root.lookupType('pikiraft.transport.RaftAck');
 const ForwardRequestType = root.lookupType('pikiraft.transport.ForwardRequest');
