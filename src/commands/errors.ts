@@ -19,6 +19,11 @@ export const E = {
   // A negative HRANDFIELD count repeats fields without bound; redis-server would build the whole
   // reply in memory, pikiraft refuses counts past an explicit limit (commands/hash.ts).
   randomCountTooLarge: (max: number): Reply => err(`ERR count is too large, at most ${max} random elements per call`),
+  // Sets (t_set.c); the numkeys and LIMIT texts are shared with ZINTERCARD.
+  countNotPositive: err('ERR value is out of range, must be positive'),
+  numkeysNotPositive: err('ERR numkeys should be greater than 0'),
+  numkeysExceedArgs: err("ERR Number of keys can't be greater than number of args"),
+  limitNegative: err("ERR LIMIT can't be negative"),
   lcsNotStrings: err('ERR The specified keys must contain string values'),
   lcsLenAndIdx: err('ERR If you want both the length and indexes, please just use IDX.'),
   lcsStringTooLong: err('ERR String too long for LCS'),
