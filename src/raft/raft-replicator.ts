@@ -415,11 +415,15 @@ export class RaftReplicator implements Replicator {
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.softState) this.onSoftState(rd.softState);
     for (const e of rd.entries) if (e.timeMs > this.lastTimeMs) this.lastTimeMs = e.timeMs;
+    // A leader's messages (appends, heartbeats, read answers) depend on nothing it has not
+    // persisted — it counts itself toward commit only after advance() — so they leave while its
+    // own fsync runs. Everyone else's (votes, append acks) claim durability: they wait for it.
+    const sendFirst = this.role === 'leader';
+    if (sendFirst && rd.messages.length > 0) this.send(rd.messages);
     if (rd.entries.length > 0) this.wal.append(rd.entries);
     if (rd.hardState) this.wal.setHardState(rd.hardState);
-    // Raft safety: entries and votes are durable before any message that depends on them leaves.
     if (rd.entries.length > 0 || rd.hardState) await this.wal.sync();
-    if (rd.messages.length > 0) this.send(rd.messages);
+    if (!sendFirst && rd.messages.length > 0) this.send(rd.messages);
     for (const rs of rd.readStates) {
       const r = this.sentReads.get(rs.ctx);
       if (r === undefined) continue;

@@ -102,7 +102,7 @@ describe('raft-peers', () => {
 describe('a core over a compacted log', () => {
   /** Storage holding entries [first, last] of term 1 (the ones before were compacted). */
   class CompactedStorage extends MemoryStorage {
-    constructor(private readonly first: number, private readonly last: number) {
+    constructor(private readonly first: number, private last: number) {
       super({ term: 1, vote: 1, commit: last });
     }
     override firstIndex(): number {
@@ -113,7 +113,14 @@ describe('a core over a compacted log', () => {
     }
     override term(i: number): number {
       if (i < this.first - 1 || i > this.last) throw new Error(`term(${i}) out of range`);
-      return i === 0 ? 0 : 1;
+      return i === 0 ? 0 : (this.appended.get(i) ?? 1);
+    }
+    private readonly appended = new Map<number, number>();
+    override append(entries: readonly Entry[]): void {
+      for (const e of entries) {
+        this.appended.set(e.index, e.term);
+        this.last = Math.max(this.last, e.index);
+      }
     }
     override entries(lo: number, hi: number): Entry[] {
       if (lo < this.first) throw new Error(`entries(${lo}) compacted`);
@@ -124,6 +131,7 @@ describe('a core over a compacted log', () => {
   }
 
   it('leads without touching compacted entries and marks a follower that needs them', () => {
+    const storage = new CompactedStorage(50, 100);
     const node = new RaftNode({
       id: 1,
       peers: [1, 2],
@@ -136,12 +144,17 @@ describe('a core over a compacted log', () => {
       maxInflightBytes: 0,
       maxSizePerMsgBytes: 1 << 20,
       rng: new Mulberry32(1),
-      storage: new CompactedStorage(50, 100),
+      storage,
       applied: 100,
     });
     node.campaign();
     node.step({ type: 'voteResp', from: 2, to: 1, term: 2, reject: false });
     expect(node.status().role).toBe('leader');
+    // The driver persists the leader's no-op (index 101); only then does the leader count itself.
+    const rd = node.ready();
+    expect(rd.entries.map((e) => e.index)).toEqual([101]);
+    storage.append(rd.entries);
+    node.advance();
     // Follower 2 has nothing: probing walks back below index 50, which only a snapshot can fill.
     node.step({ type: 'appResp', from: 2, to: 1, term: 2, index: 100, reject: true, rejectHint: 0, logTerm: 0 });
     expect(node.status().progress.get(2)!.needsSnapshot).toBe(true);

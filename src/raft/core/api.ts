@@ -51,7 +51,11 @@ export interface ReadState {
 export interface Ready {
   readonly softState?: SoftState;
   readonly hardState?: HardState;
-  /** Persist these (truncating any conflicting persisted tail) BEFORE sending messages. */
+  /**
+   * Persist these (truncating any conflicting persisted tail) before sending messages — except
+   * on a leader, whose messages may leave first: it counts itself toward commit only after
+   * advance() reports its entries persisted.
+   */
   readonly entries: readonly Entry[];
   readonly messages: readonly Message[];
   /** Apply these, after persisting `entries`. */

@@ -25,6 +25,10 @@ export class RaftLog {
   lastIndex(): number {
     return this.unstable.length > 0 ? this.unstableOffset + this.unstable.length - 1 : this.storage.lastIndex();
   }
+  /** Last index the driver has persisted (entries after it are still unstable). */
+  stableLastIndex(): number {
+    return this.unstable.length > 0 ? this.unstableOffset - 1 : this.storage.lastIndex();
+  }
   /** First index still held; entries before it were compacted. */
   firstIndex(): number {
     return this.storage.firstIndex();

@@ -153,7 +153,15 @@ export class RaftNode {
     invariant(rd !== undefined, 'advance() without ready()');
     this.inFlightReady = undefined;
     const lastStable = rd.entries[rd.entries.length - 1];
-    if (lastStable !== undefined) this.log.stableTo(lastStable.index, lastStable.term);
+    if (lastStable !== undefined) {
+      this.log.stableTo(lastStable.index, lastStable.term);
+      // The leader counts itself toward commit only for what it has persisted (Raft thesis
+      // §10.2.1), which is what lets the driver send its appends before its own fsync.
+      const self = this.prs.get(this.id);
+      if (this.role === 'leader' && self !== undefined && self.maybeUpdate(this.log.stableLastIndex()) && this.maybeCommit()) {
+        this.bcastAppend();
+      }
+    }
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     if (lastApplied !== undefined) this.log.appliedTo(lastApplied.index);
   }
@@ -514,10 +522,7 @@ export class RaftNode {
       data: p.data,
     }));
     this.log.append(entries);
-    // The leader's own match: it persists before sending anything (Ready contract).
-    this.prs.get(this.id)?.maybeUpdate(this.log.lastIndex());
-    // maybeCommit only fires here for a single voter; followers get the entries either way.
-    this.maybeCommit();
+    // The leader's own match moves when the driver reports them persisted (advance).
     this.bcastAppend();
   }
 
@@ -726,7 +731,7 @@ export class RaftNode {
     const mk = (id: number, learner: boolean): Progress => {
       const pr = new Progress(last + 1, this.c.maxInflightMsgs, this.c.maxInflightBytes, learner);
       if (id === this.id) {
-        pr.match = last;
+        pr.match = this.log.stableLastIndex();
         pr.recentActive = true;
       }
       return pr;
