@@ -40,6 +40,14 @@ const RANDOM_REPEATED_COUNT_MAX = 1_000_000;
  * larger ones are sampled with random seeks (O(log N) each, roughly uniform, as RANDOMKEY).
  */
 const RANDOM_READ_ALL_FIELDS_MAX = 1000;
+/**
+ * A random seek costs about as much as reading this many fields in order: when a call needs
+ * that many seeks per field of the hash, reading the hash once is cheaper (and exact).
+ */
+const RANDOM_SEEK_COST_IN_FIELDS = 8;
+
+const sampleBySeeks = (h: CollectionView, n: number): boolean =>
+  h.count > RANDOM_READ_ALL_FIELDS_MAX && n * RANDOM_SEEK_COST_IN_FIELDS < h.count;
 /** Random seeks tried per requested distinct field before falling back to reading the hash. */
 const RANDOM_DISTINCT_PROBES_PER_FIELD = 4;
 
@@ -109,7 +117,7 @@ async function hrandfield(ctx: ReadContext, a: RandArgs): Promise<Reply> {
 /** `n` fields drawn independently (repeats allowed). */
 async function randomWithRepeats(h: CollectionView, n: number, rng: Rng): Promise<Entry[]> {
   const out: Entry[] = [];
-  if (h.count <= RANDOM_READ_ALL_FIELDS_MAX) {
+  if (!sampleBySeeks(h, n)) {
     const all = await allEntries(h);
     for (let i = 0; i < n; i++) out.push(all[rng.int(all.length)]!);
     return out;
@@ -124,8 +132,9 @@ async function randomWithRepeats(h: CollectionView, n: number, rng: Rng): Promis
 
 /** `n` distinct fields (n < size) in random order. */
 async function randomDistinct(h: CollectionView, n: number, rng: Rng): Promise<Entry[]> {
-  // Redis too copies the whole hash when more than a third of it is asked for (CASE 3).
-  if (h.count > RANDOM_READ_ALL_FIELDS_MAX && n * 3 <= h.count) {
+  // Redis too copies the whole hash when more than a third of it is asked for (CASE 3); seeks
+  // are used only for far smaller samples.
+  if (sampleBySeeks(h, n)) {
     const seen = new Set<string>();
     const out: Entry[] = [];
     for (let probes = RANDOM_DISTINCT_PROBES_PER_FIELD * n; probes > 0 && out.length < n; probes--) {
@@ -216,7 +225,9 @@ async function hscan(ctx: ReadContext, a: { key: Buffer; cursor: bigint; argv: r
   const after = a.cursor === 0n ? null : ctx.scanCursors.resolve(a.cursor);
   let last: Buffer | null = null;
   let examined = 0;
-  for await (const e of h.entries({ after, limit: opts.count + 1 })) {
+  // One field past the page tells whether the scan is over; a COUNT above the hash's size
+  // changes nothing, so the iterator limit stays small.
+  for await (const e of h.entries({ after, limit: Math.min(opts.count, h.count) + 1 })) {
     if (examined === opts.count) {
       // There is at least one more field: hand out a cursor for it.
       return array([bulk(ctx.scanCursors.register(last!).toString()), array(items)]);
