@@ -4,9 +4,10 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...setCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
 }
