@@ -1611,6 +1611,24 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     "tips": [],
     "keySpecs": [],
   },
+  "sadd": {
+    "docs": {
+      "summary": "Add one or more members to a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+      "history": [["2.4.0","Accepts multiple `member` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "scan": {
     "docs": {
       "summary": "Incrementally iterate the keys space",
@@ -1627,6 +1645,65 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     },
     "tips": ["nondeterministic_output","request_policy:special"],
     "keySpecs": [],
+  },
+  "scard": {
+    "docs": {
+      "summary": "Get the number of members in a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sdiff": {
+    "docs": {
+      "summary": "Subtract multiple sets",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the total number of elements in all given sets.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sdiffstore": {
+    "docs": {
+      "summary": "Subtract multiple sets and store the resulting set in a key",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the total number of elements in all given sets.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
   },
   "select": {
     "docs": {
@@ -1770,6 +1847,228 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     "tips": [],
     "keySpecs": [],
   },
+  "sinter": {
+    "docs": {
+      "summary": "Intersect multiple sets",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sintercard": {
+    "docs": {
+      "summary": "Intersect multiple sets and return the cardinality of the result",
+      "since": "7.0.0",
+      "group": "set",
+      "complexity": "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {"name":"limit","type":"integer","token":"LIMIT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "sinterstore": {
+    "docs": {
+      "summary": "Intersect multiple sets and store the resulting set in a key",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sismember": {
+    "docs": {
+      "summary": "Determine if a given value is a member of a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "smembers": {
+    "docs": {
+      "summary": "Get all the members in a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the set cardinality.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "smismember": {
+    "docs": {
+      "summary": "Returns the membership associated with the given elements for a set",
+      "since": "6.2.0",
+      "group": "set",
+      "complexity": "O(N) where N is the number of elements being checked for membership",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "smove": {
+    "docs": {
+      "summary": "Move a member from one set to another",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"source","type":"key","keySpecIndex":0},
+        {"name":"destination","type":"key","keySpecIndex":1},
+        {"name":"member","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "spop": {
+    "docs": {
+      "summary": "Remove and return one or multiple random members from a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+      "history": [["3.2.0","Added the `count` argument."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"count","type":"integer","since":"3.2.0","flags":["optional"]},
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "srandmember": {
+    "docs": {
+      "summary": "Get one or multiple random members from a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+      "history": [["2.6.0","Added the optional `count` argument."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"count","type":"integer","since":"2.6.0","flags":["optional"]},
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "srem": {
+    "docs": {
+      "summary": "Remove one or more members from a set",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the number of members to be removed.",
+      "history": [["2.4.0","Accepts multiple `member` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sscan": {
+    "docs": {
+      "summary": "Incrementally iterate Set elements",
+      "since": "2.8.0",
+      "group": "set",
+      "complexity": "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"cursor","type":"integer"},
+        {"name":"pattern","type":"pattern","token":"MATCH","flags":["optional"]},
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "strlen": {
     "docs": {
       "summary": "Get the length of the value stored in a key",
@@ -1808,6 +2107,48 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
         "flags": ["RO","access"],
         "beginSearch": {"type":"index","index":1},
         "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sunion": {
+    "docs": {
+      "summary": "Add multiple sets",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the total number of elements in all given sets.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]}],
+    },
+    "tips": ["nondeterministic_output_order"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "sunionstore": {
+    "docs": {
+      "summary": "Add multiple sets and store the resulting set in a key",
+      "since": "1.0.0",
+      "group": "set",
+      "complexity": "O(N) where N is the total number of elements in all given sets.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
       },
     ],
   },
