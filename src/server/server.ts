@@ -171,11 +171,17 @@ export class Server implements ServerApi {
     if (this.backgroundBusy || this.stopping) return;
     this.backgroundBusy = true;
     try {
-      if (this.replicator.isLeader) {
+      // Both skip the RocksDB iterator entirely when idle: an idle node should cost nothing.
+      if (this.replicator.isLeader && this.sm.totalExpires() > 0) {
         const ops = await findExpired(this.store, Date.now(), this.config.int('active-expire-keys-per-cycle'));
         if (ops.length > 0) await this.replicator.propose(ops);
       }
-      await collectGarbage(this.store, GC_TASKS_PER_CYCLE);
+      if (this.sm.gcMayBePending) {
+        // Cleared before looking, so a task queued while we collect sets it again.
+        this.sm.gcMayBePending = false;
+        const done = await collectGarbage(this.store, GC_TASKS_PER_CYCLE);
+        if (done === GC_TASKS_PER_CYCLE) this.sm.gcMayBePending = true;
+      }
     } catch (e) {
       // Losing leadership mid-cycle is expected: the new leader's expirer takes over.
       if (e instanceof NotLeaderError || e instanceof OutcomeUnknownError || e instanceof ShuttingDownError) this.logger.debug({ err: e }, 'expiry proposal not applied');

@@ -78,6 +78,8 @@ export class Keyspace {
 export class MutableKeyspace extends Keyspace {
   /** Per physical keyspace id: change in key and expire counts made by this batch. */
   readonly countDeltas = new Map<number, KeyCounts>();
+  /** GC tasks this batch queued (the background collector sleeps while there are none). */
+  gcTasksQueued = 0;
   private versionSeq = 0;
 
   constructor(
@@ -146,6 +148,7 @@ export class MutableKeyspace extends Keyspace {
   }
 
   enqueueGc(task: GcTask): void {
+    this.gcTasksQueued++;
     this.overlay.put(gcKey(this.newVersion()), encodeGcTask(task));
   }
 }

@@ -34,6 +34,11 @@ export class StateMachine {
   private applyChain: Promise<unknown> = Promise.resolve();
   /** Called after each batch is durable in RocksDB (GC and the expirer react to it). */
   onApplied: (index: number) => void = () => {};
+  /**
+   * Whether GC tasks may be queued: true at start (the queue survives restarts) and after any
+   * batch that queued one; the collector clears it when it finds the queue empty.
+   */
+  gcMayBePending = true;
 
   private constructor(
     readonly store: Store,
@@ -64,6 +69,13 @@ export class StateMachine {
 
   get dbMapping(): DbMapping {
     return this.mapping;
+  }
+
+  /** Keys with a TTL across every database: the active expirer has nothing to do at 0. */
+  totalExpires(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c.expires;
+    return n;
   }
 
   countsOf(db: number): KeyCounts {
@@ -108,6 +120,7 @@ export class StateMachine {
         replies.push(await this.applyOp(ks, ops[j]!, entry, j));
       }
       mapping = ks.dbMapping;
+      if (ks.gcTasksQueued > 0) this.gcMayBePending = true;
       for (const [id, d] of ks.countDeltas) {
         const t = totalDeltas.get(id) ?? { keys: 0, expires: 0 };
         t.keys += d.keys;
