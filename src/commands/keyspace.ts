@@ -1,4 +1,5 @@
 // Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
+import { hashEncoding } from '../state-machine/types/hash.js';
 import { array, bulk, int, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
 import { dataPrefix, KeyType, metaRange, TYPE_NAMES, userKeyFromMetaKey, type Meta } from '../state-machine/encoding.js';
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
@@ -450,7 +451,7 @@ function encodingOf(meta: Meta): string {
       if (integerEncoded(meta.value) !== null) return 'int';
       return meta.value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
     case KeyType.Hash:
-      return meta.count <= 128 ? 'listpack' : 'hashtable';
+      return hashEncoding(meta);
     case KeyType.ZSet:
       return meta.count <= 128 ? 'listpack' : 'skiplist';
     case KeyType.Set:

@@ -99,6 +99,21 @@ describe('OBJECT', () => {
     await sameBytes(3, 'OBJECT', 'REFCOUNT', 'fresh');
   });
 
+  it('ENCODING of hashes follows their history (listpack until a long value or many fields)', async () => {
+    const steps: string[][] = [
+      ['HSET', 'h1', 'f', 'short'],
+      ['HSET', 'h2', 'f', 'v'.repeat(65)],
+      ['HSET', 'h3', 'f', 'v'.repeat(65)],
+      ['HSET', 'h3', 'f', 'short'], // converted once, stays hashtable
+      ['HSET', 'h4', ...Array.from({ length: 513 }, (_, i) => [`f${i}`, 'x']).flat()],
+      ['HDEL', 'h4', 'f0', 'f1', 'f2'],
+    ];
+    for (const step of steps) {
+      await sameBytes(2, ...step);
+      await sameBytes(2, 'OBJECT', 'ENCODING', step[1]!);
+    }
+  });
+
   it('a missing or expired key is nil for every subcommand', async () => {
     await sameBytes(2, 'PSETEX', 'gone', '1', 'v');
     await new Promise((r) => setTimeout(r, 20));

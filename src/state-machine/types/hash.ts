@@ -6,13 +6,13 @@ import type { Keyspace, MutableKeyspace } from '../keyspace.js';
 import { CollectionView, CollectionWriter, openCollection, openCollectionForWrite, type Wrongtype } from './collection.js';
 
 /** Redis 7.0 defaults: hash-max-listpack-entries and hash-max-listpack-value. */
-export const HASH_LISTPACK_ENTRIES_MAX = 128;
+export const HASH_LISTPACK_ENTRIES_MAX = 512;
 export const HASH_LISTPACK_VALUE_BYTES_MAX = 64;
 
 /**
  * meta.extra of a hash: one byte, the encoding redis-server would have chosen. Redis converts a
  * listpack to a hashtable once a field or value longer than 64 bytes is set or the hash grows
- * past 128 fields, and never converts back (deleting fields does not shrink it), so the choice
+ * past 512 fields (redis-server 7.0.15 defaults), and never converts back (deleting fields does not shrink it), so the choice
  * depends on history, not on the current contents: it is remembered here. COPY and RENAME copy
  * the meta record, and with it the encoding, as Redis's dup and rename do.
  */
