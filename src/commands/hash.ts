@@ -4,7 +4,7 @@
 // Field order: redis-server lists a small (listpack) hash in insertion order and a large one in
 // hash-table order; pikiraft always lists fields in byte order, the order they are stored in.
 // HKEYS, HVALS, HGETALL, HSCAN and HRANDFIELD are documented as nondeterministic in order.
-import { array, bulk, EMPTY_ARRAY, int, map, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
+import { array, bulk, EMPTY_ARRAY, int, map, NULL, OK, ONE, ZERO, type Reply, pairs } from '../resp/reply.js';
 import { addLongDouble, formatLongDoubleHuman, ldZero, type LongDouble } from '../resp/double.js';
 import type { Entry } from '../state-machine/types/collection.js';
 import { WRONGTYPE, type CollectionView } from '../state-machine/types/collection.js';
@@ -57,15 +57,9 @@ const allEntries = async (h: CollectionView): Promise<Entry[]> => {
   return out;
 };
 
-/**
- * Field/value pairs of HRANDFIELD ... WITHVALUES. redis-server sends them flat in RESP2 and as
- * two-element arrays in RESP3; the protocol-neutral Reply has no kind that renders both shapes
- * (reply.ts, encoder.ts), so every client gets the RESP2 shape until one is added there.
- */
+/** Field/value pairs of HRANDFIELD ... WITHVALUES: flat in RESP2, two-element arrays in RESP3. */
 function pairsReply(entries: readonly Entry[]): Reply {
-  const items: Reply[] = [];
-  for (const e of entries) items.push(bulk(e.field), bulk(e.value));
-  return array(items);
+  return pairs(entries.map((e) => [bulk(e.field), bulk(e.value)] as const));
 }
 
 function fieldsOrPairs(entries: readonly Entry[], withValues: boolean): Reply {

@@ -39,6 +39,14 @@ export function encodeReply(reply: Reply, proto: ProtocolVersion, out: (string |
     case 'push':
       encodeAggregate(proto === 3 ? '>' : '*', reply.items, proto, out);
       return;
+    case 'pairs':
+      out.push(`*${proto === 3 ? reply.entries.length : reply.entries.length * 2}${CRLF}`);
+      for (const [a, b] of reply.entries) {
+        if (proto === 3) out.push(`*2${CRLF}`);
+        encodeReply(a, proto, out);
+        encodeReply(b, proto, out);
+      }
+      return;
     case 'map':
       if (proto === 3) {
         out.push(`%${reply.entries.length}${CRLF}`);

@@ -13,6 +13,8 @@ export type Reply =
   | { readonly t: 'array'; readonly items: readonly Reply[] }
   /** RESP3 map; RESP2 flattens it into an array of alternating keys and values. */
   | { readonly t: 'map'; readonly entries: readonly (readonly [Reply, Reply])[] }
+  /** RESP3 array of 2-element arrays; RESP2 one flat array (HRANDFIELD WITHVALUES, ZRANGE WITHSCORES). */
+  | { readonly t: 'pairs'; readonly entries: readonly (readonly [Reply, Reply])[] }
   /** RESP3 set; RESP2 array. */
   | { readonly t: 'set'; readonly items: readonly Reply[] }
   /** RESP3 double; RESP2 bulk string with Redis's `%.17g` formatting. */
@@ -43,6 +45,7 @@ export const bulk = (b: Buffer | string): Reply => ({ t: 'bulk', b });
 export const bulkOrNull = (b: Buffer | string | null | undefined): Reply => (b == null ? NULL : { t: 'bulk', b });
 export const array = (items: readonly Reply[]): Reply => ({ t: 'array', items });
 export const bulks = (items: readonly (Buffer | string | null)[]): Reply => ({ t: 'array', items: items.map(bulkOrNull) });
+export const pairs = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'pairs', entries });
 export const map = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'map', entries });
 export const double = (n: number): Reply => ({ t: 'double', n });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });

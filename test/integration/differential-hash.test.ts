@@ -245,11 +245,8 @@ describe('differential: hashes against redis-server 7.0', () => {
     }
   });
 
-  // redis-server 7.0 answers HRANDFIELD ... WITHVALUES over RESP3 with [field, value] arrays;
-  // pikiraft sends the RESP2 flat shape on both protocols because the protocol-neutral Reply has
-  // no kind for it yet (commands/hash.ts pairsReply). Marked as failing: when reply.ts/encoder.ts
-  // gain that kind, this starts passing and the marker must go.
-  it.fails('HRANDFIELD WITHVALUES over RESP3 has the nested pair shape', async () => {
+  // redis-server 7.0 answers HRANDFIELD ... WITHVALUES over RESP3 with [field, value] arrays.
+  it('HRANDFIELD WITHVALUES over RESP3 has the nested pair shape', async () => {
     const [o, t] = [ours[1]!.c, theirs[1]!.c];
     await Promise.all([o.call('HSET', 'pairs', 'a', '1'), t.call('HSET', 'pairs', 'a', '1')]);
     const [a, b] = await Promise.all([o.call('HRANDFIELD', 'pairs', '1', 'WITHVALUES'), t.call('HRANDFIELD', 'pairs', '1', 'WITHVALUES')]);

@@ -50,6 +50,7 @@ const reply: fc.Arbitrary<Reply> = fc.letrec<{ r: Reply }>((tie) => ({
     fc.array(tie('r'), { maxLength: 3 }).map((items): Reply => ({ t: 'set', items })),
     fc.array(tie('r'), { maxLength: 3 }).map((items): Reply => ({ t: 'push', items })),
     fc.array(fc.tuple(tie('r'), tie('r')), { maxLength: 3 }).map((entries): Reply => ({ t: 'map', entries })),
+    fc.array(fc.tuple(tie('r'), tie('r')), { maxLength: 3 }).map((entries): Reply => ({ t: 'pairs', entries })),
   ),
 })).r;
 
