@@ -24,6 +24,12 @@ export const E = {
   numkeysNotPositive: err('ERR numkeys should be greater than 0'),
   numkeysExceedArgs: err("ERR Number of keys can't be greater than number of args"),
   limitNegative: err("ERR LIMIT can't be negative"),
+  // Lists (t_list.c); the count text is shared with ZMPOP.
+  indexOutOfRange: err('ERR index out of range'),
+  lposRankZero: err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"),
+  lposCountNegative: err("ERR COUNT can't be negative"),
+  lposMaxlenNegative: err("ERR MAXLEN can't be negative"),
+  mpopCountNotPositive: err('ERR count should be greater than 0'),
   lcsNotStrings: err('ERR The specified keys must contain string values'),
   lcsLenAndIdx: err('ERR If you want both the length and indexes, please just use IDX.'),
   lcsStringTooLong: err('ERR String too long for LCS'),

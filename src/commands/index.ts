@@ -3,11 +3,12 @@ import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
+import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...setCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
 }

@@ -1,0 +1,180 @@
+// Sends the same seeded random sequences of list commands, mixed with keyspace commands that
+// delete, expire, rename, copy and overwrite lists and with SET/HSET keys (WRONGTYPE), to
+// pikiraft and to redis-server 7.0, over RESP2 and RESP3, and compares every reply exactly with
+// its type (nil bulk vs nil array vs empty array, errors). Lists are ordered, so no reply needs
+// normalizing beyond TTL's remaining time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type ServerHandle } from '../helpers/server.js';
+import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { seededRng, type Rng } from '../../src/util/rng.js';
+
+const KEYS = ['l1', 'l2', 'l3', 's', 'h'];
+const ELEMENTS = ['a', 'b', 'c', 'a', 'b', '', 'xyz', '1'];
+const INDICES = ['0', '1', '2', '3', '-1', '-2', '-3', '5', '-5', '100', '-100', 'x', '', '1.5', '9223372036854775807', '-9223372036854775808', '9223372036854775808'];
+const COUNTS = ['0', '1', '2', '3', '10', '-1', '-2', 'x', '9223372036854775807', '-9223372036854775808'];
+const ENDS = ['LEFT', 'RIGHT', 'left', 'Right', 'middle'];
+
+function pick<T>(rng: Rng, xs: readonly T[]): T {
+  return xs[rng.int(xs.length)]!;
+}
+
+function randomCommand(rng: Rng): string[] {
+  const k = (): string => pick(rng, KEYS);
+  const e = (): string => pick(rng, ELEMENTS);
+  const i = (): string => pick(rng, INDICES);
+  const n = (): string => pick(rng, COUNTS);
+  const end = (): string => pick(rng, ENDS);
+  const some = <T>(gen: () => T, max: number): T[] => Array.from({ length: 1 + rng.int(max) }, gen);
+  const lposOpts = (): string[] =>
+    some(() => pick(rng, [['RANK', pick(rng, ['1', '2', '-1', '-2', '0', 'x', '-9223372036854775808', '9223372036854775807'])], ['COUNT', pick(rng, ['0', '1', '2', '-1', 'x'])], ['MAXLEN', pick(rng, ['0', '1', '3', '-1', 'x'])], ['FOO'], ['RANK']]), 3).flat();
+  const gens: (() => string[])[] = [
+    () => ['LPUSH', k(), ...some(e, 4)],
+    () => ['RPUSH', k(), ...some(e, 4)],
+    () => ['RPUSH', k(), ...some(e, 4)],
+    () => ['LPUSHX', k(), ...some(e, 3)],
+    () => ['RPUSHX', k(), ...some(e, 3)],
+    () => ['LPUSH', k()],
+    () => ['LPOP', k()],
+    () => ['RPOP', k()],
+    () => ['LPOP', k(), n()],
+    () => ['RPOP', k(), n()],
+    () => ['RPOP', k(), '1', '2'],
+    () => ['LLEN', k()],
+    () => ['LINDEX', k(), i()],
+    () => ['LSET', k(), i(), e()],
+    () => ['LRANGE', k(), i(), i()],
+    () => ['LRANGE', k(), '0', '-1'],
+    () => ['LRANGE', k(), '0', '-1'],
+    () => ['LTRIM', k(), i(), i()],
+    () => ['LREM', k(), n(), e()],
+    () => ['LINSERT', k(), pick(rng, ['BEFORE', 'after', 'AFTER', 'before', 'middle']), e(), e()],
+    () => ['LPOS', k(), e()],
+    () => ['LPOS', k(), e(), ...lposOpts()],
+    () => ['LMOVE', k(), k(), end(), end()],
+    () => ['LMOVE', k(), k(), end(), end()],
+    () => ['RPOPLPUSH', k(), k()],
+    () => ['LMPOP', pick(rng, ['1', '2', '3', '0', '-1', 'x', '9']), ...some(k, 3), end(), ...pick(rng, [[], ['COUNT', n()], ['COUNT'], ['COUNT', '2', 'COUNT', '1'], ['FOO']])],
+    () => ['LMPOP', '2', k(), k(), end()],
+    () => ['DEL', k(), k()],
+    () => ['EXISTS', k(), k()],
+    () => ['TYPE', k()],
+    () => ['OBJECT', 'ENCODING', k()],
+    () => ['EXPIRE', k(), pick(rng, ['1000', '-1', '0'])],
+    () => ['TTL', k()],
+    () => ['RENAME', k(), k()],
+    () => ['COPY', k(), k(), ...pick(rng, [[], ['REPLACE']])],
+    () => ['SET', k(), e()],
+    () => ['HSET', k(), e(), e()],
+    () => ['GET', k()],
+    () => ['DBSIZE'],
+  ];
+  return rng.int(200) === 0 ? ['FLUSHDB'] : pick(rng, gens)();
+}
+
+/** A RespValue as plain data (bigints as text) for toEqual. */
+type Plain = string | boolean | null | Plain[] | { [k: string]: Plain };
+
+function plain(v: RespValue): Plain {
+  switch (v.t) {
+    case 'int':
+      return { int: v.n.toString() };
+    case 'bool':
+      return { bool: v.v };
+    case 'null':
+      return { null: null };
+    case 'array':
+    case 'set':
+    case 'push':
+      return { [v.t]: v.items.map(plain) };
+    case 'map':
+    case 'attribute':
+      return { [v.t]: v.entries.map(([a, b]) => [plain(a), plain(b)]) };
+    default:
+      return { [v.t]: v.s };
+  }
+}
+
+interface Conn {
+  readonly c: RespClient;
+  readonly proto: 2 | 3;
+}
+
+describe('differential: lists against redis-server 7.0', () => {
+  let server: ServerHandle;
+  let redis: RedisHandle;
+  const ours: Conn[] = [];
+  const theirs: Conn[] = [];
+
+  beforeAll(async () => {
+    [server, redis] = await Promise.all([startServer(), startRedis()]);
+    for (const proto of [2, 3] as const) {
+      const [o, t] = await Promise.all([RespClient.connect(server.port), RespClient.connect(redis.port)]);
+      if (proto === 3) await Promise.all([o.call('HELLO', '3'), t.call('HELLO', '3')]);
+      ours.push({ c: o, proto });
+      theirs.push({ c: t, proto });
+    }
+  });
+
+  afterAll(async () => {
+    for (const c of [...ours, ...theirs]) c.c.close();
+    await Promise.all([server?.cleanup(), redis?.stop()]);
+  });
+
+  /** One command on both servers over the same protocol; raw bytes must match too. */
+  async function check(p: number, argv: string[], step: number): Promise<void> {
+    const [a, b] = await Promise.all([ours[p]!.c.call(...argv), theirs[p]!.c.call(...argv)]);
+    const name = argv[0]!.toUpperCase();
+    // Remaining time drifts between servers: compare only its class.
+    const norm = (v: RespValue): Plain => (name === 'TTL' && v.t === 'int' && v.n >= 0n ? 'positive' : plain(v));
+    expect({ step, proto: p + 2, argv, reply: norm(a.value) }).toEqual({ step, proto: p + 2, argv, reply: norm(b.value) });
+    if (name !== 'TTL') expect(a.raw).toBe(b.raw);
+  }
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    it(`seed ${seed}: 400 commands give the same replies (RESP2 and RESP3)`, async () => {
+      await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
+      const rng = seededRng(seed * 7727);
+      for (let i = 0; i < 400; i++) await check(rng.int(2), randomCommand(rng), i);
+      // The final contents of every key agree too.
+      for (const key of KEYS) await check(0, ['LRANGE', key, '0', '-1'], 400);
+    });
+  }
+
+  it('long lists: pushes at both ends, ranges, trims, inserts and removals in the middle', async () => {
+    await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
+    const many = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i % 7}`);
+    const steps: string[][] = [
+      ['RPUSH', 'big', ...many('r', 500)],
+      ['LPUSH', 'big', ...many('l', 500)],
+      ['LLEN', 'big'],
+      ['LINDEX', 'big', '777'],
+      ['LINDEX', 'big', '-333'],
+      ['LRANGE', 'big', '490', '520'],
+      ['LRANGE', 'big', '-20', '-1'],
+      ['LINSERT', 'big', 'BEFORE', 'r3', 'mid'],
+      ['LINSERT', 'big', 'AFTER', 'l5', 'early'],
+      ['LPOS', 'big', 'mid'],
+      ['LPOS', 'big', 'r2', 'RANK', '-3', 'COUNT', '5'],
+      ['LPOS', 'big', 'l1', 'COUNT', '0', 'MAXLEN', '100'],
+      ['LREM', 'big', '3', 'l4'],
+      ['LREM', 'big', '-4', 'r1'],
+      ['LREM', 'big', '0', 'r6'],
+      ['LSET', 'big', '600', 'set'],
+      ['LTRIM', 'big', '100', '-100'],
+      ['LRANGE', 'big', '0', '-1'],
+      ['LPOP', 'big', '50'],
+      ['RPOP', 'big', '50'],
+      ['LMPOP', '2', 'nope', 'big', 'RIGHT', 'COUNT', '30'],
+      ['LMOVE', 'big', 'other', 'LEFT', 'RIGHT'],
+      ['RPOPLPUSH', 'big', 'big'],
+      ['LRANGE', 'big', '0', '-1'],
+      ['LTRIM', 'big', '5', '1'],
+      ['EXISTS', 'big'],
+      ['LRANGE', 'other', '0', '-1'],
+    ];
+    for (const proto of [0, 1]) {
+      for (const [i, argv] of steps.entries()) await check(proto, argv, i);
+    }
+  });
+});
