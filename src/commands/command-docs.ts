@@ -1211,6 +1211,303 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "lindex": {
+    "docs": {
+      "summary": "Get an element from a list by its index",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"index","type":"integer"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "linsert": {
+    "docs": {
+      "summary": "Insert an element before or after another element in a list",
+      "since": "2.2.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "where",
+          "type": "oneof",
+          "arguments": [
+            {"name":"before","type":"pure-token","token":"BEFORE"},
+            {"name":"after","type":"pure-token","token":"AFTER"},
+          ],
+        },
+        {"name":"pivot","type":"string"},
+        {"name":"element","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "llen": {
+    "docs": {
+      "summary": "Get the length of a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lmove": {
+    "docs": {
+      "summary": "Pop an element from a list, push it to another list and return it",
+      "since": "6.2.0",
+      "group": "list",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"source","type":"key","keySpecIndex":0},
+        {"name":"destination","type":"key","keySpecIndex":1},
+        {
+          "name": "wherefrom",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+        {
+          "name": "whereto",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lmpop": {
+    "docs": {
+      "summary": "Pop elements from a list",
+      "since": "7.0.0",
+      "group": "list",
+      "complexity": "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {
+          "name": "where",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "lpop": {
+    "docs": {
+      "summary": "Remove and get the first elements in a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements returned",
+      "history": [["6.2.0","Added the `count` argument."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"count","type":"integer","since":"6.2.0","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lpos": {
+    "docs": {
+      "summary": "Return the index of matching elements on a list",
+      "since": "6.0.6",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"element","type":"string"},
+        {"name":"rank","type":"integer","token":"RANK","flags":["optional"]},
+        {"name":"num-matches","type":"integer","token":"COUNT","flags":["optional"]},
+        {"name":"len","type":"integer","token":"MAXLEN","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lpush": {
+    "docs": {
+      "summary": "Prepend one or multiple elements to a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+      "history": [["2.4.0","Accepts multiple `element` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"element","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lpushx": {
+    "docs": {
+      "summary": "Prepend an element to a list, only if the list exists",
+      "since": "2.2.0",
+      "group": "list",
+      "complexity": "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+      "history": [["4.0.0","Accepts multiple `element` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"element","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lrange": {
+    "docs": {
+      "summary": "Get a range of elements from a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"start","type":"integer"},
+        {"name":"stop","type":"integer"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lrem": {
+    "docs": {
+      "summary": "Remove elements from a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N+M) where N is the length of the list and M is the number of elements removed.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"count","type":"integer"},
+        {"name":"element","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "lset": {
+    "docs": {
+      "summary": "Set the value of an element in a list by its index",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"index","type":"integer"},
+        {"name":"element","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "ltrim": {
+    "docs": {
+      "summary": "Trim a list to the specified range",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements to be removed by the operation.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"start","type":"integer"},
+        {"name":"stop","type":"integer"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "mget": {
     "docs": {
       "summary": "Get the values of all the given keys",
@@ -1610,6 +1907,88 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     "docs": {"summary":"Reset the connection","since":"6.2.0","group":"connection","complexity":"O(1)"},
     "tips": [],
     "keySpecs": [],
+  },
+  "rpop": {
+    "docs": {
+      "summary": "Remove and get the last elements in a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of elements returned",
+      "history": [["6.2.0","Added the `count` argument."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"count","type":"integer","since":"6.2.0","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "rpoplpush": {
+    "docs": {
+      "summary": "Remove the last element in a list, prepend it to another list and return it",
+      "since": "1.2.0",
+      "group": "list",
+      "complexity": "O(1)",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`LMOVE` with the `RIGHT` and `LEFT` arguments",
+      "arguments": [{"name":"source","type":"key","keySpecIndex":0},{"name":"destination","type":"key","keySpecIndex":1}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "rpush": {
+    "docs": {
+      "summary": "Append one or multiple elements to a list",
+      "since": "1.0.0",
+      "group": "list",
+      "complexity": "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+      "history": [["2.4.0","Accepts multiple `element` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"element","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "rpushx": {
+    "docs": {
+      "summary": "Append an element to a list, only if the list exists",
+      "since": "2.2.0",
+      "group": "list",
+      "complexity": "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+      "history": [["4.0.0","Accepts multiple `element` arguments."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"element","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
   },
   "sadd": {
     "docs": {
