@@ -61,7 +61,7 @@ function pushCommand(name: string, end: ListEnd, onlyIfExists: boolean, summary:
       const w = await openListForWrite(ctx.ks, ctx.db, key, !onlyIfExists);
       if (w === null) return ZERO;
       if (w === WRONGTYPE) return E.wrongType;
-      const len = await w.push(end, values);
+      const len = w.push(end, values);
       await w.commit();
       return int(len);
     },
@@ -173,7 +173,7 @@ async function lmove(ctx: WriteContext, a: MoveArgs): Promise<Reply> {
   if (a.src.equals(a.dst)) {
     // Pop and push on the same list (a rotation when the ends differ); it never becomes empty.
     const [value] = await src.pop(a.from, 1);
-    await src.push(a.to, [value!]);
+    src.push(a.to, [value!]);
     await src.commit();
     return bulk(value!);
   }
@@ -182,7 +182,7 @@ async function lmove(ctx: WriteContext, a: MoveArgs): Promise<Reply> {
   await src.commit();
   const dst = await openListForWrite(ctx.ks, ctx.db, a.dst, true);
   if (dst === WRONGTYPE) return E.wrongType;
-  await dst.push(a.to, [value!]);
+  dst.push(a.to, [value!]);
   await dst.commit();
   return bulk(value!);
 }
@@ -263,7 +263,7 @@ export const listCommands: Command[] = [
       if (idx === null) return E.notInteger;
       const i = indexOf(idx, w.length);
       if (i === null) return E.indexOutOfRange;
-      await w.set(i, value);
+      w.set(i, value);
       await w.commit();
       return OK;
     },
@@ -299,7 +299,7 @@ export const listCommands: Command[] = [
       if (w === null) return OK;
       if (w === WRONGTYPE) return E.wrongType;
       const r = rangeOf(start, stop, w.length);
-      await w.trim(r.start, r.n);
+      w.trim(r.start, r.n);
       await w.commit();
       return OK;
     },

@@ -151,6 +151,36 @@ describe('differential: lists against redis-server 7.0', () => {
     });
   }
 
+  // Pipelined commands share one apply batch: records deleted by a range delete (runs of 64 and
+  // more) and written again in the same batch must read back as written.
+  it('pipelined long runs: range deletes and rewrites of the same positions in one batch', async () => {
+    await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
+    const many = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const steps: string[][] = [
+      ['RPUSH', 'p', ...many('a', 300)],
+      ['LPOP', 'p', '100'],
+      ['LPUSH', 'p', ...many('b', 150)],
+      ['LRANGE', 'p', '0', '-1'],
+      ['LTRIM', 'p', '80', '-80'],
+      ['RPUSH', 'p', ...many('c', 100)],
+      ['LRANGE', 'p', '0', '-1'],
+      ['RPOP', 'p', '120'],
+      ['LINSERT', 'p', 'BEFORE', 'a150', 'x'],
+      ['LREM', 'p', '0', 'x'],
+      ['LMPOP', '1', 'p', 'LEFT', 'COUNT', '70'],
+      ['LRANGE', 'p', '0', '-1'],
+      ['LTRIM', 'p', '1', '0'],
+      ['RPUSH', 'p', 'again'],
+      ['LRANGE', 'p', '0', '-1'],
+    ];
+    for (const proto of [0, 1]) {
+      const [a, b] = await Promise.all([Promise.all(steps.map((argv) => ours[proto]!.c.call(...argv))), Promise.all(steps.map((argv) => theirs[proto]!.c.call(...argv)))]);
+      expect(a.map((r) => r.raw)).toEqual(b.map((r) => r.raw));
+      for (const c of [ours[proto]!.c, theirs[proto]!.c]) await c.call('DEL', 'p');
+    }
+    for (const argv of [['LRANGE', 'p', '0', '-1'], ['EXISTS', 'p']]) await check(0, argv, 0);
+  });
+
   it('long lists: pushes at both ends, ranges, trims, inserts and removals in the middle', async () => {
     await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
     const many = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i % 7}`);

@@ -10,19 +10,26 @@
 //   LPUSH/RPUSH/LPOP/RPOP         O(1) per element: a record at one end, and the index moved
 //   LINDEX/LSET                   one point read (write)
 //   LRANGE, LPOP/RPOP count       one short range scan from a computed position
-//   LTRIM                         deletes the trimmed records one by one (O(removed)) and moves
-//                                 left/right; trimming everything drops the version in O(1)
+//   LTRIM                         deletes the trimmed records (one range delete per end once
+//                                 RANGE_DELETE_MIN or more go) and moves left/right, no reads;
+//                                 trimming everything drops the version in O(1)
 //   LINSERT                       scans to the pivot, then rewrites the shorter side of the
 //                                 insertion point, moving it one position outwards
-//   LREM                          scans for matches, then compacts the shorter side of the
-//                                 span between the first and last removed element outwards-in
+//   LREM                          scans for matches, then rewrites either everything after the
+//                                 first match (survivors move towards the head) or everything
+//                                 up to the last match (towards the tail), whichever is shorter
 //
-// An empty list never exists: the writer deletes the key when its last element goes
-// (CollectionWriter.commit). Deleting or overwriting a list drops its version in O(1).
+// An empty list never exists: the writer deletes the key when its last element goes.
+// Deleting or overwriting a list drops its version in O(1) (MutableKeyspace queues it for GC).
+//
+// Unlike hashes and sets, lists do not go through CollectionWriter (collection.ts): the count is
+// right - left - 1 by construction, so a push needs no read to learn whether its record is new,
+// a pop no second read before deleting, and a trim can drop a whole run of positions with one
+// range delete — none of which a field-keyed writer can know.
 import { assert } from '../../util/assert.js';
-import { KeyType } from '../encoding.js';
+import { dataPrefix, KeyType, type Meta } from '../encoding.js';
 import type { Keyspace, MutableKeyspace } from '../keyspace.js';
-import { CollectionView, CollectionWriter, openCollection, openCollectionForWrite, WRONGTYPE, type Wrongtype } from './collection.js';
+import { WRONGTYPE, type Wrongtype } from './collection.js';
 
 export type ListEnd = 'left' | 'right';
 
@@ -30,6 +37,12 @@ const EXTRA_BYTES = 16;
 const INITIAL_LEFT = (1n << 63n) - 1n;
 const INITIAL_RIGHT = 1n << 63n;
 const POSITION_MAX = (1n << 64n) - 1n;
+/**
+ * Runs of at least this many positions are deleted with one range delete; shorter ones record by
+ * record, so everyday pops leave no range tombstones for RocksDB's reads to step over.
+ */
+const RANGE_DELETE_MIN = 64;
+const EMPTY = Buffer.alloc(0);
 
 function positionField(pos: bigint): Buffer {
   assert(pos >= 0n && pos <= POSITION_MAX, `list position ${pos} out of u64 range`);
@@ -45,42 +58,51 @@ function encodeEnds(left: bigint, right: bigint): Buffer {
   return b;
 }
 
-/** Read access to a list: indices are 0-based from the head and already normalized by callers. */
+/** Read access to a list; indices are 0-based from the head and already normalized by callers. */
 export class ListView {
   protected left: bigint;
   protected right: bigint;
+  /** Data-record key prefix of the list's version; null while a writer creates the list. */
+  protected prefix: Buffer | null;
 
-  constructor(protected readonly c: CollectionView) {
-    if (c.meta.extra.length === 0) {
-      // A list being created: no element yet.
-      assert(c.count === 0, 'a list with elements has no end indices');
+  constructor(
+    protected readonly ks: Keyspace,
+    readonly db: number,
+    readonly key: Buffer,
+    protected meta: Meta,
+    hasVersion: boolean,
+  ) {
+    this.prefix = hasVersion ? dataPrefix(ks.physical(db), key, meta.version) : null;
+    if (meta.extra.length === 0) {
+      assert(!hasVersion && meta.count === 0, 'a stored list has no end indices');
       this.left = INITIAL_LEFT;
       this.right = INITIAL_RIGHT;
     } else {
-      assert(c.meta.extra.length === EXTRA_BYTES, 'list meta has malformed end indices');
-      this.left = c.meta.extra.readBigUInt64BE(0);
-      this.right = c.meta.extra.readBigUInt64BE(8);
+      assert(meta.extra.length === EXTRA_BYTES, 'list meta has malformed end indices');
+      this.left = meta.extra.readBigUInt64BE(0);
+      this.right = meta.extra.readBigUInt64BE(8);
     }
-    this.checkInvariant();
+    assert(this.right - this.left - 1n === BigInt(meta.count), `list ends ${this.left}..${this.right} disagree with count ${meta.count}`);
   }
 
-  /** Element count: O(1), from meta. */
+  /** Element count: O(1), from the end indices. */
   get length(): number {
-    return this.c.count;
+    return Number(this.right - this.left - 1n);
   }
 
   protected position(index: number): bigint {
     return this.left + 1n + BigInt(index);
   }
 
-  protected checkInvariant(): void {
-    assert(this.right - this.left - 1n === BigInt(this.c.count), `list ends ${this.left}..${this.right} disagree with count ${this.c.count}`);
+  protected recordKey(pos: bigint): Buffer {
+    assert(this.prefix !== null, 'list has no version yet');
+    return Buffer.concat([this.prefix, positionField(pos)]);
   }
 
-  /** The element at `index` (0 <= index < length). */
+  /** The element at `index` (0 <= index < length): one point read. */
   async at(index: number): Promise<Buffer> {
     assert(index >= 0 && index < this.length, `list index ${index} out of range`);
-    const v = await this.c.get(positionField(this.position(index)));
+    const v = await this.ks.reader.get(this.recordKey(this.position(index)));
     assert(v !== null, `list element ${index} is missing`);
     return v;
   }
@@ -90,7 +112,9 @@ export class ListView {
     assert(start >= 0 && n >= 0 && start + n <= this.length, `list range ${start}+${n} out of bounds`);
     const out: Buffer[] = [];
     if (n === 0) return out;
-    for await (const e of this.c.entries({ from: positionField(this.position(start)), limit: n })) out.push(e.value);
+    const opts = { gte: this.recordKey(this.position(start)), lt: this.recordKey(this.right), limit: n };
+    // Copies: iterator buffers may be views into memory the binding reuses.
+    for await (const { value } of this.ks.reader.iterate(opts)) out.push(Buffer.from(value));
     assert(out.length === n, `list range ${start}+${n} read ${out.length} elements`);
     return out;
   }
@@ -99,43 +123,47 @@ export class ListView {
   async *scan(fromTail = false): AsyncGenerator<{ index: number; value: Buffer }> {
     if (this.length === 0) return;
     const base = this.left + 1n;
-    const range = fromTail ? { reverse: true } : { from: positionField(base) };
-    for await (const e of this.c.entries(range)) {
-      yield { index: Number(e.field.readBigUInt64BE(0) - base), value: e.value };
+    const opts = { gte: this.recordKey(base), lt: this.recordKey(this.right), ...(fromTail ? { reverse: true } : {}) };
+    const prefixBytes = this.prefix!.length;
+    for await (const { key, value } of this.ks.reader.iterate(opts)) {
+      yield { index: Number(key.readBigUInt64BE(prefixBytes) - base), value: Buffer.from(value) };
     }
   }
 }
 
-/** Changes to one list inside an apply batch; `commit()` writes the meta (or deletes the emptied key). */
+/**
+ * Changes to one list inside an apply batch. Element writes go to the batch overlay at once;
+ * `commit()` then writes the meta record (count and ends) — or deletes the key when the list is
+ * empty. A writer that changed nothing writes nothing.
+ */
 export class ListWriter extends ListView {
+  private dirty = false;
   private cleared = false;
 
   constructor(
-    private readonly w: CollectionWriter,
     private readonly mks: MutableKeyspace,
+    db: number,
+    key: Buffer,
+    meta: Meta,
+    /** Whether the key exists (live) now; false when this writer creates it. */
     private readonly existed: boolean,
   ) {
-    super(w);
+    super(mks, db, key, meta, existed);
   }
 
   /** Pushes each value in turn at `end` (LPUSH a b c leaves c first); returns the new length. */
-  async push(end: ListEnd, values: readonly Buffer[]): Promise<number> {
+  push(end: ListEnd, values: readonly Buffer[]): number {
     assert(!this.cleared, 'push after clear');
-    const pairs: [Buffer, Buffer][] = [];
+    this.ensureVersion();
     for (const v of values) {
       if (end === 'left') {
         assert(this.left > 0n, 'list grew past its left end');
-        pairs.push([positionField(this.left), v]);
-        this.left--;
+        this.put(this.left--, v);
       } else {
         assert(this.right < POSITION_MAX, 'list grew past its right end');
-        pairs.push([positionField(this.right), v]);
-        this.right++;
+        this.put(this.right++, v);
       }
     }
-    const created = await this.w.setMany(pairs);
-    assert(created === values.length, 'pushed onto an occupied list position');
-    this.checkInvariant();
     return this.length;
   }
 
@@ -145,36 +173,33 @@ export class ListWriter extends ListView {
     if (k === 0) return [];
     const start = end === 'left' ? 0 : this.length - k;
     const values = await this.range(start, k);
-    await this.deleteIndices(start, k);
+    this.deletePositions(this.position(start), k);
     if (end === 'left') this.left += BigInt(k);
     else {
       this.right -= BigInt(k);
       values.reverse();
     }
-    this.checkInvariant();
     return values;
   }
 
   /** Replaces the element at `index` (0 <= index < length). */
-  async set(index: number, value: Buffer): Promise<void> {
+  set(index: number, value: Buffer): void {
     assert(index >= 0 && index < this.length, `list index ${index} out of range`);
-    const created = await this.w.set(positionField(this.position(index)), value);
-    assert(!created, 'LSET created a list element');
+    this.put(this.position(index), value);
   }
 
   /** Keeps elements [start, start + n) only; n = 0 empties the list in O(1) (its version is dropped). */
-  async trim(start: number, n: number): Promise<void> {
+  trim(start: number, n: number): void {
     assert(start >= 0 && n >= 0 && start + n <= this.length, `list trim ${start}+${n} out of bounds`);
     if (n === 0) {
       this.cleared = true;
       return;
     }
     const tail = this.length - start - n;
-    await this.deleteIndices(0, start);
-    await this.deleteIndices(start + n, tail);
+    this.deletePositions(this.position(0), start);
+    this.deletePositions(this.position(start + n), tail);
     this.left += BigInt(start);
     this.right -= BigInt(tail);
-    this.checkInvariant();
   }
 
   /**
@@ -187,21 +212,19 @@ export class ListWriter extends ListView {
     if (index <= len - index) {
       // Elements [0, index) move one position left; the new one takes the freed position.
       const moved = await this.range(0, index);
-      const pairs: [Buffer, Buffer][] = moved.map((v, j) => [positionField(this.left + BigInt(j)), v]);
-      pairs.push([positionField(this.left + BigInt(index)), value]);
       assert(this.left > 0n, 'list grew past its left end');
+      moved.forEach((v, j) => this.put(this.left + BigInt(j), v));
+      this.put(this.left + BigInt(index), value);
       this.left--;
-      await this.w.setMany(pairs);
     } else {
+      // Elements [index, len) move one position right.
       const moved = await this.range(index, len - index);
-      const first = this.position(index);
-      const pairs: [Buffer, Buffer][] = moved.map((v, j) => [positionField(first + 1n + BigInt(j)), v]);
-      pairs.push([positionField(first), value]);
       assert(this.right < POSITION_MAX, 'list grew past its right end');
+      const first = this.position(index);
+      moved.forEach((v, j) => this.put(first + 1n + BigInt(j), v));
+      this.put(first, value);
       this.right++;
-      await this.w.setMany(pairs);
     }
-    this.checkInvariant();
   }
 
   /**
@@ -214,63 +237,79 @@ export class ListWriter extends ListView {
     const removed = new Set(sorted);
     assert(removed.size === sorted.length, 'duplicate list index to remove');
     const len = this.length;
+    const k = sorted.length;
     const lo = sorted[0]!;
-    const hi = sorted[sorted.length - 1]!;
+    const hi = sorted[k - 1]!;
     assert(lo >= 0 && hi < len, 'list index to remove out of range');
     if (len - lo <= hi + 1) {
-      // Survivors of [lo, len) shift towards the head; the last positions are freed.
+      // Survivors of [lo, len) shift towards the head; the last k positions are freed.
       const span = await this.range(lo, len - lo);
-      const kept = span.filter((_, j) => !removed.has(lo + j));
-      await this.w.setMany(kept.map((v, j) => [positionField(this.position(lo + j)), v]));
-      await this.deleteIndices(len - sorted.length, sorted.length);
-      this.right -= BigInt(sorted.length);
+      span.filter((_, j) => !removed.has(lo + j)).forEach((v, j) => this.put(this.position(lo + j), v));
+      this.deletePositions(this.position(len - k), k);
+      this.right -= BigInt(k);
     } else {
-      // Survivors of [0, hi] shift towards the tail; the first positions are freed.
+      // Survivors of [0, hi] shift towards the tail; the first k positions are freed.
       const span = await this.range(0, hi + 1);
-      const kept = span.filter((_, j) => !removed.has(j));
-      const shift = sorted.length;
-      await this.w.setMany(kept.map((v, j) => [positionField(this.position(shift + j)), v]));
-      await this.deleteIndices(0, shift);
-      this.left += BigInt(shift);
+      span.filter((_, j) => !removed.has(j)).forEach((v, j) => this.put(this.position(k + j), v));
+      this.deletePositions(this.position(0), k);
+      this.left += BigInt(k);
     }
-    this.checkInvariant();
   }
 
-  /** Writes the meta record with the new ends, or deletes the key when the list is empty. */
+  /** Writes the meta record with the new count and ends, or deletes the key when the list is empty. */
   async commit(): Promise<void> {
-    if (this.cleared) {
-      if (this.existed) await this.mks.deleteKey(this.w.db, this.w.key);
+    if (this.cleared || this.length === 0) {
+      if (this.existed) await this.mks.deleteKey(this.db, this.key);
       return;
     }
-    this.checkInvariant();
-    if (this.length > 0) this.w.setExtra(encodeEnds(this.left, this.right));
-    await this.w.commit();
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.meta = { ...this.meta, count: this.length, extra: encodeEnds(this.left, this.right) };
+    await this.mks.writeMeta(this.db, this.key, this.meta);
   }
 
-  /** Deletes the records of elements [start, start + n) (known to exist), with one batched read. */
-  private async deleteIndices(start: number, n: number): Promise<void> {
+  private put(pos: bigint, value: Buffer): void {
+    this.mks.overlay.put(this.recordKey(pos), Buffer.from(value));
+    this.dirty = true;
+  }
+
+  /** Deletes the records at positions [from, from + n): point deletes, or one range delete for long runs. */
+  private deletePositions(from: bigint, n: number): void {
     if (n === 0) return;
-    const fields: Buffer[] = [];
-    for (let j = 0; j < n; j++) fields.push(positionField(this.position(start + j)));
-    const deleted = await this.w.deleteMany(fields);
-    assert(deleted === n, `deleted ${deleted} of ${n} list elements`);
+    this.dirty = true;
+    if (n >= RANGE_DELETE_MIN) {
+      this.mks.overlay.delRange(this.recordKey(from), this.recordKey(from + BigInt(n)));
+      return;
+    }
+    for (let j = 0; j < n; j++) this.mks.overlay.del(this.recordKey(from + BigInt(j)));
+  }
+
+  /** Gives a list being created its version (on its first push, so a no-op writes nothing). */
+  private ensureVersion(): void {
+    if (this.prefix !== null) return;
+    this.meta = { ...this.meta, version: this.mks.newVersion() };
+    this.prefix = dataPrefix(this.mks.physical(this.db), this.key, this.meta.version);
   }
 }
 
 /** The live list at `key`: null when absent or expired, WRONGTYPE when another type is there. */
 export async function openList(ks: Keyspace, db: number, key: Buffer): Promise<ListView | null | Wrongtype> {
-  const c = await openCollection(ks, db, key, KeyType.List);
-  if (c === null || c === WRONGTYPE) return c;
-  return new ListView(c);
+  const meta = await ks.meta(db, key);
+  if (meta === null) return null;
+  if (meta.type !== KeyType.List) return WRONGTYPE;
+  return new ListView(ks, db, key, meta, true);
 }
 
 /** A writer for the list at `key`; with `create`, for a new empty list when the key is absent. */
 export function openListForWrite(ks: MutableKeyspace, db: number, key: Buffer, create: true): Promise<ListWriter | Wrongtype>;
 export function openListForWrite(ks: MutableKeyspace, db: number, key: Buffer, create: boolean): Promise<ListWriter | null | Wrongtype>;
 export async function openListForWrite(ks: MutableKeyspace, db: number, key: Buffer, create: boolean): Promise<ListWriter | null | Wrongtype> {
-  const w = await openCollectionForWrite(ks, db, key, KeyType.List, create);
-  if (w === null || w === WRONGTYPE) return w;
-  return new ListWriter(w, ks, w.count > 0);
+  const meta = await ks.meta(db, key);
+  if (meta !== null) return meta.type === KeyType.List ? new ListWriter(ks, db, key, meta, true) : WRONGTYPE;
+  if (!create) return null;
+  // version 0 is a placeholder until the first push allocates a real one (ensureVersion).
+  const fresh: Meta = { type: KeyType.List, expireAtMs: 0, value: EMPTY, version: 0n, count: 0, extra: EMPTY };
+  return new ListWriter(ks, db, key, fresh, false);
 }
 
 /** Whether `key` holds a list or nothing (LMOVE checks its destination before popping). */
