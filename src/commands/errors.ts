@@ -100,6 +100,17 @@ export const E = {
   outcomeUnknown: (reason: string): Reply => err(`TIMEOUT outcome unknown: ${reason}`),
   nodeShuttingDown: err('CLUSTERDOWN this node is shutting down'),
   readNotConfirmed: err('TIMEOUT the leader did not confirm the read in time'),
+  // Sorted sets (t_zset.c)
+  zaddXxAndNx: err('ERR XX and NX options at the same time are not compatible'),
+  zaddIncrSinglePair: err('ERR INCR option supports a single increment-element pair'),
+  zscoreNaN: err('ERR resulting score is not a number (NaN)'),
+  minMaxNotFloat: err('ERR min or max is not a float'),
+  minMaxNotLex: err('ERR min or max not valid string range item'),
+  limitNeedsByscoreOrBylex: err('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX'),
+  withscoresWithBylex: err('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
+  atLeastOneInputKey: (fullName: string): Reply => err(`ERR at least 1 input key is needed for '${fullName}' command`),
+  weightNotFloat: err('ERR weight value is not a float'),
+  countNotGreaterThanZero: err('ERR count should be greater than 0'),
 } as const;
 
 function clip(s: string, max: number): string {

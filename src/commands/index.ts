@@ -7,8 +7,9 @@ import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
+import { zsetCommands } from './zset.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...keyspaceCommands, ...serverCommands, ...clusterCommands]);
 }

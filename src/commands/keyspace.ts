@@ -1,5 +1,6 @@
 // Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
 import { hashEncoding } from '../state-machine/types/hash.js';
+import { zsetEncoding } from '../state-machine/types/zset.js';
 import { array, bulk, int, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
 import { dataPrefix, KeyType, metaRange, TYPE_NAMES, userKeyFromMetaKey, type Meta } from '../state-machine/encoding.js';
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
@@ -453,7 +454,7 @@ function encodingOf(meta: Meta): string {
     case KeyType.Hash:
       return hashEncoding(meta);
     case KeyType.ZSet:
-      return meta.count <= 128 ? 'listpack' : 'skiplist';
+      return zsetEncoding(meta);
     case KeyType.Set:
       return 'hashtable';
     // Redis 7.0 keeps every list in a quicklist (small lists became listpacks in 7.2).

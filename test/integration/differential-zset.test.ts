@@ -1,0 +1,318 @@
+// Sends the same seeded random sequences of sorted-set commands, mixed with keyspace commands and
+// set/hash/string keys (WRONGTYPE, and sets as inputs of ZUNION/ZINTER/ZDIFF), to pikiraft and
+// to redis-server 7.0, over RESP2 and RESP3, and compares every reply with its type (pairs vs
+// flat arrays, doubles, null kinds, errors).
+//
+// Sorted-set replies are deterministic, so they are compared exactly, except:
+// - ZSCAN: a full iteration from cursor 0 is run on both and the sets of pairs compared;
+// - ZRANDMEMBER: the reply's type and length, that every member returned is in the set with the
+//   score returned, distinctness for a positive count, and the exact set when it asks for all.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type ServerHandle } from '../helpers/server.js';
+import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { seededRng, type Rng } from '../../src/util/rng.js';
+
+const ZKEYS = ['z1', 'z2', 'z3'];
+const KEYS = [...ZKEYS, 'z1', 'z2', 's', 'h', 'str', 'none'];
+const LONG = 'M'.repeat(70);
+const MEMBERS = ['a', 'b', 'c', 'd', 'e', 'aa', '', LONG];
+const SCORES = ['1', '2', '-1', '0', '-0', '1.5', '3', '10', 'inf', '-inf', '+inf', '1e400', 'nan', 'x', '', '0x10', ' 1', '3e-5', '1e20', '5', '0.1', '-2.5'];
+const RANGE = ['-inf', '+inf', 'inf', '(1', '[1', '0', '(0', '2', '(2.5', 'x', '', '1e400', '(-inf', '1.5', '(3', 'nan', ' 2'];
+const LEX = ['-', '+', '[a', '(a', '[c', '(c', 'a', '[', '(', '[aa', '(e', '[z', '+x', ''];
+const INDEX = ['0', '1', '-1', '2', '-2', '3', '10', '-10', 'x', '9223372036854775807', '-9223372036854775808'];
+const COUNTS = ['0', '1', '2', '3', '5', '20', '-1', '-2', '-5', 'x', '-9223372036854775808', '9223372036854775807', '4611686018427387904'];
+
+function pick<T>(rng: Rng, xs: readonly T[]): T {
+  return xs[rng.int(xs.length)]!;
+}
+
+function randomCommand(rng: Rng): string[] {
+  const zk = (): string => pick(rng, ZKEYS);
+  const k = (): string => (rng.int(6) === 0 ? pick(rng, KEYS) : zk());
+  const m = (): string => pick(rng, MEMBERS);
+  const sc = (): string => (rng.int(3) === 0 ? pick(rng, SCORES) : pick(rng, ['1', '2', '3', '0', '-1', '1.5']));
+  const r = (): string => pick(rng, RANGE);
+  const lx = (): string => pick(rng, LEX);
+  const ix = (): string => pick(rng, INDEX);
+  const some = <T>(gen: () => T, max: number): T[] => Array.from({ length: 1 + rng.int(max) }, gen);
+  const flags = (): string[] => ['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'].filter(() => rng.int(5) === 0);
+  const limit = (): string[] => (rng.int(3) === 0 ? ['LIMIT', pick(rng, ['0', '1', '2', '-1', 'x']), pick(rng, ['1', '2', '-1', '0', '10'])] : []);
+  const ws = (): string[] => (rng.int(2) === 0 ? ['WITHSCORES'] : []);
+  const numkeys = (): string[] => {
+    const keys = some(k, 3);
+    const n = rng.int(10) === 0 ? pick(rng, ['0', '-1', 'x', String(keys.length + 1)]) : String(keys.length);
+    return [n, ...keys];
+  };
+  const opSuffix = (n: number): string[] => {
+    const out: string[] = [];
+    if (rng.int(3) === 0) out.push('WEIGHTS', ...Array.from({ length: n }, () => pick(rng, ['1', '2', '-1', '0', '0.5', 'inf', 'x'])));
+    if (rng.int(3) === 0) out.push('AGGREGATE', pick(rng, ['SUM', 'MIN', 'MAX', 'avg']));
+    if (rng.int(12) === 0) out.push(pick(rng, ['FOO', 'LIMIT', 'WITHSCORES']));
+    return out;
+  };
+  const sameScore = (): string[] => ['ZADD', zk(), ...some(() => ['0', m()], 4).flat()];
+  const gens: (() => string[])[] = [
+    () => ['ZADD', k(), ...some(() => [sc(), m()], 3).flat()],
+    () => ['ZADD', k(), ...some(() => [sc(), m()], 3).flat()],
+    sameScore,
+    sameScore,
+    () => ['ZADD', k(), ...flags(), ...some(() => [sc(), m()], rng.int(3) === 0 ? 2 : 1).flat()],
+    () => ['ZADD', k(), ...flags(), sc()],
+    () => ['ZINCRBY', k(), sc(), m()],
+    () => ['ZINCRBY', k(), pick(rng, ['nx', 'incr', '1']), m()],
+    () => ['ZREM', k(), ...some(m, 3)],
+    () => ['ZCARD', k()],
+    () => ['ZSCORE', k(), m()],
+    () => ['ZMSCORE', k(), ...some(m, 3)],
+    () => ['ZRANK', k(), m()],
+    () => ['ZREVRANK', k(), m()],
+    () => ['ZCOUNT', k(), r(), r()],
+    () => ['ZLEXCOUNT', k(), lx(), lx()],
+    () => ['ZRANGE', k(), ix(), ix(), ...ws()],
+    () => ['ZRANGE', k(), r(), r(), 'BYSCORE', ...(rng.int(2) ? ['REV'] : []), ...limit(), ...ws()],
+    () => ['ZRANGE', k(), lx(), lx(), 'BYLEX', ...(rng.int(2) ? ['REV'] : []), ...limit()],
+    () => ['ZRANGE', k(), ix(), ix(), ...some(() => pick(rng, ['REV', 'BYSCORE', 'BYLEX', 'WITHSCORES', 'LIMIT', '1', 'x']), 3)],
+    () => ['ZRANGESTORE', zk(), k(), ix(), ix(), ...(rng.int(2) ? ['REV'] : [])],
+    () => ['ZRANGESTORE', zk(), k(), r(), r(), 'BYSCORE', ...limit(), ...(rng.int(8) === 0 ? ['WITHSCORES'] : [])],
+    () => ['ZRANGESTORE', zk(), k(), lx(), lx(), 'BYLEX', ...limit()],
+    () => ['ZREVRANGE', k(), ix(), ix(), ...ws(), ...(rng.int(8) === 0 ? ['LIMIT', '0', '1'] : [])],
+    () => ['ZRANGEBYSCORE', k(), r(), r(), ...ws(), ...limit()],
+    () => ['ZREVRANGEBYSCORE', k(), r(), r(), ...ws(), ...limit()],
+    () => ['ZRANGEBYLEX', k(), lx(), lx(), ...limit()],
+    () => ['ZREVRANGEBYLEX', k(), lx(), lx(), ...limit()],
+    () => ['ZREMRANGEBYRANK', k(), ix(), ix()],
+    () => ['ZREMRANGEBYSCORE', k(), r(), r()],
+    () => ['ZREMRANGEBYLEX', k(), lx(), lx()],
+    () => ['ZPOPMIN', k(), ...(rng.int(2) ? [pick(rng, COUNTS)] : [])],
+    () => ['ZPOPMAX', k(), ...(rng.int(2) ? [pick(rng, COUNTS)] : [])],
+    () => ['ZPOPMAX', k(), '1', 'x'],
+    () => ['ZMPOP', ...numkeys(), pick(rng, ['MIN', 'MAX', 'min', 'FOO']), ...(rng.int(2) ? ['COUNT', pick(rng, COUNTS)] : [])],
+    () => ['ZRANDMEMBER', k()],
+    () => ['ZRANDMEMBER', k(), pick(rng, COUNTS), ...(rng.int(2) ? [pick(rng, ['WITHSCORES', 'withscores', 'FOO'])] : [])],
+    () => {
+      const [n, ...keys] = numkeys();
+      return [pick(rng, ['ZUNION', 'ZINTER', 'ZDIFF']), n!, ...keys, ...opSuffix(keys.length), ...ws()];
+    },
+    () => {
+      const [n, ...keys] = numkeys();
+      return [pick(rng, ['ZUNIONSTORE', 'ZINTERSTORE', 'ZDIFFSTORE']), zk(), n!, ...keys, ...opSuffix(keys.length)];
+    },
+    () => ['ZINTERCARD', ...numkeys(), ...(rng.int(2) ? ['LIMIT', pick(rng, ['0', '1', '2', '-1', 'x'])] : [])],
+    () => ['ZSCAN', k(), pick(rng, ['0', '0', 'x', '']), ...pick(rng, [[], ['COUNT', '2'], ['COUNT', '0'], ['MATCH', 'a*'], ['MATCH', '*', 'COUNT', '1'], ['FOO', 'bar']])],
+    () => ['SADD', 's', ...some(m, 3)],
+    () => ['HSET', 'h', m(), '1'],
+    () => ['SET', 'str', '1'],
+    () => ['DEL', k(), k()],
+    () => ['TYPE', k()],
+    () => ['OBJECT', 'ENCODING', k()],
+    () => ['EXPIRE', k(), pick(rng, ['1000', '0'])],
+    () => ['RENAME', k(), k()],
+    () => ['COPY', k(), k(), ...pick(rng, [[], ['REPLACE']])],
+    () => ['DBSIZE'],
+  ];
+  return rng.int(300) === 0 ? ['FLUSHDB'] : pick(rng, gens)();
+}
+
+type Plain = string | boolean | null | Plain[] | { [k: string]: Plain };
+
+function plain(v: RespValue): Plain {
+  switch (v.t) {
+    case 'int':
+      return { int: v.n.toString() };
+    case 'bool':
+      return { bool: v.v };
+    case 'null':
+      return { null: null };
+    case 'array':
+    case 'set':
+    case 'push':
+      return { [v.t]: v.items.map(plain) };
+    case 'map':
+    case 'attribute':
+      return { [v.t]: v.entries.map(([a, b]) => [plain(a), plain(b)]) };
+    default:
+      return { [v.t]: v.s };
+  }
+}
+
+function str(v: RespValue): string {
+  if (v.t !== 'bulk' && v.t !== 'simple' && v.t !== 'double') throw new Error(`expected a string reply, got ${v.t}`);
+  return v.s;
+}
+
+/** Member/score pairs of a flat array (RESP2) or a list of two-element arrays (RESP3). */
+function pairsOf(items: readonly RespValue[]): [string, string][] {
+  const out: [string, string][] = [];
+  if (items.length > 0 && items.every((i) => i.t === 'array')) {
+    for (const i of items) if (i.t === 'array') out.push([str(i.items[0]!), str(i.items[1]!)]);
+    return out;
+  }
+  for (let i = 0; i < items.length; i += 2) out.push([str(items[i]!), str(items[i + 1]!)]);
+  return out;
+}
+
+interface Conn {
+  readonly c: RespClient;
+  readonly proto: 2 | 3;
+}
+
+async function fullScan(conn: Conn, argv: string[]): Promise<Plain> {
+  const seen = new Set<string>();
+  let cursor = argv[2]!;
+  for (let calls = 0; calls < 1000; calls++) {
+    const r = (await conn.c.call(argv[0]!, argv[1]!, cursor, ...argv.slice(3))).value;
+    if (r.t !== 'array') return plain(r);
+    const [next, page] = r.items as [RespValue, RespValue];
+    if (next.t !== 'bulk' || page.t !== 'array' || page.items.length % 2 !== 0) return { badShape: plain(r) };
+    for (const i of page.items) if (i.t !== 'bulk') return { badItem: plain(i) };
+    for (const [f, v] of pairsOf(page.items)) seen.add(JSON.stringify([f, v]));
+    cursor = next.s;
+    if (cursor === '0') return { scan: [...seen].sort() };
+  }
+  return { scan: 'did not finish' };
+}
+
+function randomSummary(argv: string[], reply: RespValue, zset: Map<string, string>): Plain {
+  if (reply.t === 'error') return plain(reply);
+  if (argv.length === 2) {
+    if (reply.t === 'null') return { null: null };
+    return { bulk: 'one', valid: reply.t === 'bulk' && zset.has(reply.s) };
+  }
+  if (reply.t !== 'array') return { unexpected: plain(reply) };
+  const count = BigInt(argv[2]!);
+  const withScores = argv.length === 4;
+  const nested = reply.items.some((i) => i.t === 'array');
+  const ps = withScores ? pairsOf(reply.items) : reply.items.map((i): [string, string] => [str(i), zset.get(str(i)) ?? '?']);
+  const valid = ps.every(([f, v]) => zset.get(f) === v);
+  const distinct = new Set(ps.map(([f]) => f)).size === ps.length;
+  const whole = count >= BigInt(zset.size) ? ps.map(([f, v]) => `${f}=${v}`).sort() : 'sample';
+  return { t: reply.t, nested, n: String(ps.length), valid, distinct: count > 0n ? distinct : 'n/a', whole };
+}
+
+async function zsetContents(c: RespClient, key: string): Promise<Map<string, string>> {
+  const r = (await c.call('ZRANGE', key, '0', '-1', 'WITHSCORES')).value;
+  return r.t === 'array' ? new Map(pairsOf(r.items)) : new Map();
+}
+
+async function both(ours: Conn, theirs: Conn, argv: string[]): Promise<[Plain, Plain]> {
+  const name = argv[0]!.toUpperCase();
+  if (name === 'ZSCAN') return Promise.all([fullScan(ours, argv), fullScan(theirs, argv)]);
+  const [a, b] = await Promise.all([ours.c.call(...argv), theirs.c.call(...argv)]);
+  if (name === 'ZRANDMEMBER') {
+    const zset = await zsetContents(ours.c, argv[1]!);
+    return [randomSummary(argv, a.value, zset), randomSummary(argv, b.value, zset)];
+  }
+  return [plain(a.value), plain(b.value)];
+}
+
+describe('differential: sorted sets against redis-server 7.0', () => {
+  let server: ServerHandle;
+  let redis: RedisHandle;
+  const ours: Conn[] = [];
+  const theirs: Conn[] = [];
+
+  beforeAll(async () => {
+    [server, redis] = await Promise.all([startServer(), startRedis()]);
+    for (const proto of [2, 3] as const) {
+      const [o, t] = await Promise.all([RespClient.connect(server.port), RespClient.connect(redis.port)]);
+      if (proto === 3) await Promise.all([o.call('HELLO', '3'), t.call('HELLO', '3')]);
+      ours.push({ c: o, proto });
+      theirs.push({ c: t, proto });
+    }
+  });
+
+  afterAll(async () => {
+    for (const c of [...ours, ...theirs]) c.c.close();
+    await Promise.all([server?.cleanup(), redis?.stop()]);
+  });
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    it(`seed ${seed}: 400 commands give the same replies (RESP2 and RESP3)`, async () => {
+      await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
+      const rng = seededRng(seed * 104729);
+      for (let i = 0; i < 400; i++) {
+        const argv = randomCommand(rng);
+        const p = rng.int(2);
+        const [a, b] = await both(ours[p]!, theirs[p]!, argv);
+        expect({ step: i, proto: p + 2, argv, reply: a }).toEqual({ step: i, proto: p + 2, argv, reply: b });
+      }
+    });
+  }
+
+  it('large sorted sets: skiplist encoding, ranges, ranks, ZSCAN paging, set operations, pops', async () => {
+    await Promise.all([ours[0]!.c.call('FLUSHALL'), theirs[0]!.c.call('FLUSHALL')]);
+    const args: string[] = [];
+    for (let i = 0; i < 1000; i++) args.push(String((i * 7919) % 1000 / 10), `m:${i}`);
+    const lex: string[] = [];
+    for (let i = 0; i < 300; i++) lex.push('0', `k${String(i).padStart(3, '0')}`);
+    for (const proto of [0, 1]) {
+      const steps: string[][] = [
+        ['ZADD', 'big', ...args],
+        ['ZADD', 'lex', ...lex],
+        ['OBJECT', 'ENCODING', 'big'],
+        ['ZCARD', 'big'],
+        ['ZRANK', 'big', 'm:500'],
+        ['ZREVRANK', 'big', 'm:500'],
+        ['ZRANGE', 'big', '100', '110', 'WITHSCORES'],
+        ['ZRANGE', 'big', '-20', '-10', 'REV', 'WITHSCORES'],
+        ['ZRANGE', 'big', '(10', '20', 'BYSCORE', 'LIMIT', '3', '5', 'WITHSCORES'],
+        ['ZREVRANGEBYSCORE', 'big', '50', '(40', 'LIMIT', '2', '4'],
+        ['ZCOUNT', 'big', '10', '(60'],
+        ['ZRANGEBYLEX', 'lex', '[k100', '(k120'],
+        ['ZREVRANGEBYLEX', 'lex', '+', '[k290', 'LIMIT', '1', '3'],
+        ['ZLEXCOUNT', 'lex', '(k010', '+'],
+        ['ZSCAN', 'big', '0', 'COUNT', '7'],
+        ['ZSCAN', 'big', '0', 'MATCH', 'm:1*', 'COUNT', '100'],
+        ['ZRANDMEMBER', 'big', '5', 'WITHSCORES'],
+        ['ZRANDMEMBER', 'big', '-30'],
+        ['ZUNIONSTORE', 'u', '2', 'big', 'lex', 'WEIGHTS', '2', '3'],
+        ['OBJECT', 'ENCODING', 'u'],
+        ['ZINTER', '2', 'big', 'u', 'AGGREGATE', 'MAX', 'WITHSCORES'],
+        ['ZDIFFSTORE', 'd', '2', 'big', 'lex'],
+        ['ZRANGESTORE', 'small', 'big', '0', '9'],
+        ['OBJECT', 'ENCODING', 'small'],
+        ['ZREMRANGEBYRANK', 'big', '10', '500'],
+        ['ZREMRANGEBYSCORE', 'big', '90', '+inf'],
+        ['ZREMRANGEBYLEX', 'lex', '[k050', '[k250'],
+        ['ZPOPMIN', 'big', '3'],
+        ['ZPOPMAX', 'lex'],
+        ['ZMPOP', '2', 'nokey', 'big', 'MAX', 'COUNT', '4'],
+        ['ZRANGE', 'big', '0', '-1', 'WITHSCORES'],
+        ['ZRANGE', 'lex', '0', '-1'],
+        ['OBJECT', 'ENCODING', 'big'],
+        ['DEL', 'big', 'lex', 'u', 'd', 'small'],
+      ];
+      for (const argv of steps) {
+        const [a, b] = await both(ours[proto]!, theirs[proto]!, argv);
+        expect({ argv: argv.slice(0, 4), reply: a }).toEqual({ argv: argv.slice(0, 4), reply: b });
+      }
+    }
+  });
+
+  it('RESP3 shapes: nested pairs for WITHSCORES, flat ZPOPMIN without count, doubles', async () => {
+    const [o, t] = [ours[1]!.c, theirs[1]!.c];
+    for (const argv of [
+      ['ZADD', 'shape', '1.5', 'a', '-0', 'b', 'inf', 'c'],
+      ['ZADD', 'one', '-2.5', 'm'],
+    ]) {
+      await Promise.all([o.call(...argv), t.call(...argv)]);
+    }
+    for (const argv of [
+      ['ZRANGE', 'shape', '0', '-1', 'WITHSCORES'],
+      ['ZSCORE', 'shape', 'b'],
+      ['ZMSCORE', 'shape', 'a', 'x'],
+      // One member, so the random pick is the same on both.
+      ['ZRANDMEMBER', 'one', '1', 'WITHSCORES'],
+      ['ZRANDMEMBER', 'one', '-2', 'WITHSCORES'],
+      ['ZUNION', '1', 'shape', 'WITHSCORES'],
+      ['ZINCRBY', 'shape', '1', 'a'],
+      ['ZPOPMIN', 'shape'],
+      ['ZPOPMIN', 'shape', '1'],
+      ['ZMPOP', '1', 'shape', 'MAX'],
+    ]) {
+      const [a, b] = await Promise.all([o.call(...argv), t.call(...argv)]);
+      expect({ argv, raw: a.raw }).toEqual({ argv, raw: b.raw });
+    }
+  });
+});
