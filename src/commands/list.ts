@@ -22,7 +22,11 @@ const meta = (arity: number, flags: readonly CommandFlag[], keys: KeyRange | nul
   docs: { summary, since, group: 'list', complexity },
 });
 
-const INT64_MAX_NUMBER = 9223372036854775807;
+/**
+ * Counts, ranks and lengths past any list's size behave alike, so they are held as JS numbers
+ * clamped here.
+ */
+const clampNumber = (v: bigint): number => (v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v));
 
 /** LRANGE/LTRIM's normalization of [start, stop] over a list of `len`: the first index and how many. */
 function rangeOf(start: bigint, stop: bigint, len: number): { start: number; n: number } {
@@ -78,8 +82,7 @@ function popCommand(name: string, end: ListEnd, summary: string): Command {
       if (argv.length < 3) return { key: argv[1]!, count: null };
       const count = parseInt64(argv[2]!);
       if (count === null || count < 0n) return fail(E.countNotPositive);
-      // More than any list can hold: pops the whole list.
-      return { key: argv[1]!, count: count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count) };
+      return { key: argv[1]!, count: clampNumber(count) };
     },
     async (ctx, { key, count }) => {
       const w = await openListForWrite(ctx.ks, ctx.db, key, false);
@@ -104,8 +107,6 @@ interface LposArgs {
   /** 0: no limit. */
   maxlen: number;
 }
-
-const clampNumber = (v: bigint): number => (v > BigInt(INT64_MAX_NUMBER) ? INT64_MAX_NUMBER : Number(v));
 
 function parseLpos(argv: readonly Buffer[]): ParseResult<LposArgs> {
   const a: LposArgs = { key: argv[1]!, element: argv[2]!, rank: 1n, count: null, maxlen: 0 };
@@ -208,7 +209,7 @@ function parseLmpop(argv: readonly Buffer[]): ParseResult<LmpopArgs> {
     if (count === -1 && eqIgnoreCase(argv[j]!, 'count') && more > 0) {
       const n = parseInt64(argv[++j]!);
       if (n === null || n < 1n) return fail(E.mpopCountNotPositive);
-      count = n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+      count = clampNumber(n);
     } else return fail(E.syntax);
   }
   return { keys: argv.slice(2, w), end, count: count === -1 ? 1 : count };
