@@ -2616,4 +2616,838 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "zadd": {
+    "docs": {
+      "summary": "Add one or more members to a sorted set, or update its score if it already exists",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+      "history": [
+        ["2.4.0","Accepts multiple elements."],
+        ["3.0.2","Added the `XX`, `NX`, `CH` and `INCR` options."],
+        ["6.2.0","Added the `GT` and `LT` options."],
+      ],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "condition",
+          "type": "oneof",
+          "since": "3.0.2",
+          "flags": ["optional"],
+          "arguments": [{"name":"nx","type":"pure-token","token":"NX"},{"name":"xx","type":"pure-token","token":"XX"}],
+        },
+        {
+          "name": "comparison",
+          "type": "oneof",
+          "since": "6.2.0",
+          "flags": ["optional"],
+          "arguments": [{"name":"gt","type":"pure-token","token":"GT"},{"name":"lt","type":"pure-token","token":"LT"}],
+        },
+        {"name":"change","type":"pure-token","token":"CH","since":"3.0.2","flags":["optional"]},
+        {"name":"increment","type":"pure-token","token":"INCR","since":"3.0.2","flags":["optional"]},
+        {
+          "name": "score_member",
+          "type": "block",
+          "flags": ["multiple"],
+          "arguments": [{"name":"score","type":"double"},{"name":"member","type":"string"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zcard": {
+    "docs": {
+      "summary": "Get the number of members in a sorted set",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zcount": {
+    "docs": {
+      "summary": "Count the members in a sorted set with scores within the given values",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) with N being the number of elements in the sorted set.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"double"},
+        {"name":"max","type":"double"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zdiff": {
+    "docs": {
+      "summary": "Subtract multiple sorted sets",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zdiffstore": {
+    "docs": {
+      "summary": "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zincrby": {
+    "docs": {
+      "summary": "Increment the score of a member in a sorted set",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) where N is the number of elements in the sorted set.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"increment","type":"integer"},
+        {"name":"member","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zinter": {
+    "docs": {
+      "summary": "Intersect multiple sorted sets",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {"name":"weight","type":"integer","token":"WEIGHTS","flags":["optional","multiple"]},
+        {
+          "name": "aggregate",
+          "type": "oneof",
+          "token": "AGGREGATE",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"sum","type":"pure-token","token":"SUM"},
+            {"name":"min","type":"pure-token","token":"MIN"},
+            {"name":"max","type":"pure-token","token":"MAX"},
+          ],
+        },
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zintercard": {
+    "docs": {
+      "summary": "Intersect multiple sorted sets and return the cardinality of the result",
+      "since": "7.0.0",
+      "group": "sorted-set",
+      "complexity": "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {"name":"limit","type":"integer","token":"LIMIT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zinterstore": {
+    "docs": {
+      "summary": "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+        {"name":"weight","type":"integer","token":"WEIGHTS","flags":["optional","multiple"]},
+        {
+          "name": "aggregate",
+          "type": "oneof",
+          "token": "AGGREGATE",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"sum","type":"pure-token","token":"SUM"},
+            {"name":"min","type":"pure-token","token":"MIN"},
+            {"name":"max","type":"pure-token","token":"MAX"},
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zlexcount": {
+    "docs": {
+      "summary": "Count the number of members in a sorted set between a given lexicographical range",
+      "since": "2.8.9",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) with N being the number of elements in the sorted set.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"string"},
+        {"name":"max","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zmpop": {
+    "docs": {
+      "summary": "Remove and return members with scores in a sorted set",
+      "since": "7.0.0",
+      "group": "sorted-set",
+      "complexity": "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {
+          "name": "where",
+          "type": "oneof",
+          "arguments": [{"name":"min","type":"pure-token","token":"MIN"},{"name":"max","type":"pure-token","token":"MAX"}],
+        },
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zmscore": {
+    "docs": {
+      "summary": "Get the score associated with the given members in a sorted set",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(N) where N is the number of members being requested.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zpopmax": {
+    "docs": {
+      "summary": "Remove and return members with the highest scores in a sorted set",
+      "since": "5.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"count","type":"integer","flags":["optional"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zpopmin": {
+    "docs": {
+      "summary": "Remove and return members with the lowest scores in a sorted set",
+      "since": "5.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"count","type":"integer","flags":["optional"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrandmember": {
+    "docs": {
+      "summary": "Get one or multiple random elements from a sorted set",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(N) where N is the number of elements returned",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "options",
+          "type": "block",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"count","type":"integer"},
+            {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+          ],
+        },
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrange": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+      "history": [["6.2.0","Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"start","type":"string"},
+        {"name":"stop","type":"string"},
+        {
+          "name": "sortby",
+          "type": "oneof",
+          "since": "6.2.0",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"byscore","type":"pure-token","token":"BYSCORE"},
+            {"name":"bylex","type":"pure-token","token":"BYLEX"},
+          ],
+        },
+        {"name":"rev","type":"pure-token","token":"REV","since":"6.2.0","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "since": "6.2.0",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrangebylex": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set, by lexicographical range",
+      "since": "2.8.9",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`ZRANGE` with the `BYLEX` argument",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"string"},
+        {"name":"max","type":"string"},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrangebyscore": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set, by score",
+      "since": "1.0.5",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`ZRANGE` with the `BYSCORE` argument",
+      "history": [["2.0.0","Added the `WITHSCORES` modifier."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"double"},
+        {"name":"max","type":"double"},
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","since":"2.0.0","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrangestore": {
+    "docs": {
+      "summary": "Store a range of members from sorted set into another key",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+      "arguments": [
+        {"name":"dst","type":"key","keySpecIndex":0},
+        {"name":"src","type":"key","keySpecIndex":1},
+        {"name":"min","type":"string"},
+        {"name":"max","type":"string"},
+        {
+          "name": "sortby",
+          "type": "oneof",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"byscore","type":"pure-token","token":"BYSCORE"},
+            {"name":"bylex","type":"pure-token","token":"BYLEX"},
+          ],
+        },
+        {"name":"rev","type":"pure-token","token":"REV","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrank": {
+    "docs": {
+      "summary": "Determine the index of a member in a sorted set",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N))",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrem": {
+    "docs": {
+      "summary": "Remove one or more members from a sorted set",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+      "history": [["2.4.0","Accepts multiple elements."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zremrangebylex": {
+    "docs": {
+      "summary": "Remove all members in a sorted set between the given lexicographical range",
+      "since": "2.8.9",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"string"},
+        {"name":"max","type":"string"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zremrangebyrank": {
+    "docs": {
+      "summary": "Remove all members in a sorted set within the given indexes",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"start","type":"integer"},
+        {"name":"stop","type":"integer"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zremrangebyscore": {
+    "docs": {
+      "summary": "Remove all members in a sorted set within the given scores",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"min","type":"double"},
+        {"name":"max","type":"double"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrevrange": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`ZRANGE` with the `REV` argument",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"start","type":"integer"},
+        {"name":"stop","type":"integer"},
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrevrangebylex": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
+      "since": "2.8.9",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`ZRANGE` with the `REV` and `BYLEX` arguments",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"max","type":"string"},
+        {"name":"min","type":"string"},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrevrangebyscore": {
+    "docs": {
+      "summary": "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+      "since": "2.2.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`ZRANGE` with the `REV` and `BYSCORE` arguments",
+      "history": [["2.1.6","`min` and `max` can be exclusive."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"max","type":"double"},
+        {"name":"min","type":"double"},
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zrevrank": {
+    "docs": {
+      "summary": "Determine the index of a member in a sorted set, with scores ordered from high to low",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N))",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zscan": {
+    "docs": {
+      "summary": "Incrementally iterate sorted sets elements and associated scores",
+      "since": "2.8.0",
+      "group": "sorted-set",
+      "complexity": "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"cursor","type":"integer"},
+        {"name":"pattern","type":"pattern","token":"MATCH","flags":["optional"]},
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": ["nondeterministic_output"],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zscore": {
+    "docs": {
+      "summary": "Get the score associated with the given member in a sorted set",
+      "since": "1.2.0",
+      "group": "sorted-set",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"member","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "zunion": {
+    "docs": {
+      "summary": "Add multiple sorted sets",
+      "since": "6.2.0",
+      "group": "sorted-set",
+      "complexity": "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+      "arguments": [
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {"name":"weight","type":"integer","token":"WEIGHTS","flags":["optional","multiple"]},
+        {
+          "name": "aggregate",
+          "type": "oneof",
+          "token": "AGGREGATE",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"sum","type":"pure-token","token":"SUM"},
+            {"name":"min","type":"pure-token","token":"MIN"},
+            {"name":"max","type":"pure-token","token":"MAX"},
+          ],
+        },
+        {"name":"withscores","type":"pure-token","token":"WITHSCORES","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "zunionstore": {
+    "docs": {
+      "summary": "Add multiple sorted sets and store the resulting sorted set in a new key",
+      "since": "2.0.0",
+      "group": "sorted-set",
+      "complexity": "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+      "arguments": [
+        {"name":"destination","type":"key","keySpecIndex":0},
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+        {"name":"weight","type":"integer","token":"WEIGHTS","flags":["optional","multiple"]},
+        {
+          "name": "aggregate",
+          "type": "oneof",
+          "token": "AGGREGATE",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"sum","type":"pure-token","token":"SUM"},
+            {"name":"min","type":"pure-token","token":"MIN"},
+            {"name":"max","type":"pure-token","token":"MAX"},
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
 };
