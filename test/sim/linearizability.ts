@@ -1,35 +1,26 @@
-// The one seam to the shared register checker (chaos/checkers/register-linearizability.ts, owned by
-// the chaos engineer). Loaded lazily so the simulator still runs its Raft safety checks while that
-// file does not exist yet; `checkerAvailable()` tells callers whether histories were really checked.
+// The seam between the simulator and the shared register checker
+// (chaos/checkers/register-linearizability.ts): the history types the simulator records, and one
+// call that checks a run's client history and explains a violation in a replayable message.
+import { checkRegisterLinearizability, type RegisterOperation } from '../../chaos/checkers/register-linearizability.js';
 
-export interface RegisterOperation {
-  process: number;
-  key: string;
-  f: 'read' | 'write' | 'cas';
-  value: string | null;
-  callNs: number;
-  returnNs: number | null;
-}
+export type { RegisterCheckResult, RegisterOperation } from '../../chaos/checkers/register-linearizability.js';
+export { checkRegisterLinearizability } from '../../chaos/checkers/register-linearizability.js';
 
-export type RegisterCheckResult =
-  | { ok: true }
-  | { ok: false; key: string; message: string; window: RegisterOperation[] };
-
-type Checker = (ops: RegisterOperation[]) => RegisterCheckResult;
-
-let checker: Checker | null | undefined;
-
-export async function loadRegisterChecker(): Promise<Checker | null> {
-  if (checker !== undefined) return checker;
-  // A computed specifier keeps tsc from requiring the file at typecheck time.
-  const specifier = ['..', '..', 'chaos', 'checkers', 'register-linearizability.js'].join('/');
-  try {
-    const mod = (await import(specifier)) as { checkRegisterLinearizability?: Checker };
-    checker = typeof mod.checkRegisterLinearizability === 'function' ? mod.checkRegisterLinearizability : null;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND' && !String(err).includes('Cannot find module') && !String(err).includes('Failed to load url')) throw err;
-    checker = null;
-  }
-  return checker;
+/**
+ * Null if the client history of a run is linearizable (per key, registers starting absent);
+ * otherwise the checker's verdict with the ops around the frontier, one per line, and `replay`.
+ */
+export function linearizabilityViolation(history: RegisterOperation[], replay: string): string | null {
+  const v = checkRegisterLinearizability(history);
+  if (v.ok) return null;
+  const lines = v.window.map((op) => {
+    const what =
+      op.f === 'read'
+        ? `read  -> ${JSON.stringify(op.value)}`
+        : op.f === 'write'
+          ? `write ${JSON.stringify(op.value)}`
+          : `cas   ${JSON.stringify(op.expected ?? null)} -> ${JSON.stringify(op.value)}`;
+    return `  process ${op.process}: ${what} [${op.callNs}..${op.returnNs ?? 'unknown'}]`;
+  });
+  return [`not linearizable on key ${JSON.stringify(v.key)}: ${v.message}`, ...lines, `replay: ${replay}`].join('\n');
 }

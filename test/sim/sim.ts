@@ -9,8 +9,12 @@ export interface SimOptions {
   readonly seed: number;
   readonly nodes: number;
   readonly steps: number;
-  /** Break a rule on purpose to prove the checks can fail (see run.ts --mutate). */
-  readonly mutate?: 'none' | 'staleRead';
+  /**
+   * Break a rule on purpose to prove the checks can fail (see run.ts --mutate): `staleRead`
+   * answers a ReadIndex read without waiting for apply; `localRead` skips ReadIndex and serves the
+   * contacted node's state at once (what read-consistency `stale` does, which is not linearizable).
+   */
+  readonly mutate?: 'none' | 'staleRead' | 'localRead';
 }
 
 export interface SimResult {
@@ -256,6 +260,9 @@ export function runSim(o: SimOptions): SimResult {
       const op: RegisterOperation = { process, key, f: 'write', value, callNs: step, returnNs: null };
       history.push(op);
       pending.set(client, { client, op, node: n.id, startedAt: step, index: r.lastIndex, term: r.term, opId });
+    } else if (o.mutate === 'localRead') {
+      history.push({ process, key, f: 'read', value: n.kv.get(key) ?? null, callNs: step, returnNs: step });
+      readsOk++;
     } else {
       const r = raft.readIndex(`r${opId}`);
       if (!r.ok) return;
