@@ -317,6 +317,7 @@ async function zadd(ctx: WriteContext, a: ZaddArgs): Promise<Reply> {
   let processed = 0;
   let newScore = 0;
   if (w !== null) {
+    await w.prefetch(a.pairs.map(([, m]) => m));
     for (const [s, member] of a.pairs) {
       let score = s;
       const cur = await w.score(member);
@@ -782,36 +783,75 @@ async function allOf(z: ZSetView): Promise<ZEntry[]> {
 }
 
 /**
- * ZRANDMEMBER reads the whole set (O(N)) and samples it exactly, with the read-side rng: a
- * sorted set's index gives no cheaper uniform pick than a walk to a random rank.
+ * Sets up to this many members are read whole to pick random members, which is exactly uniform;
+ * larger ones are sampled with random seeks (O(log N) each, roughly uniform, as HRANDFIELD).
  */
-async function zrandmember(ctx: ReadContext, a: RandArgs): Promise<Reply> {
-  const z = await openZSet(ctx.ks, ctx.db, a.key);
-  if (z === WRONGTYPE) return E.wrongType;
-  if (a.count === null) {
-    if (z === null) return NULL;
+const RANDOM_READ_ALL_MEMBERS_MAX = 1000;
+/** A random seek costs about as much as reading this many members in order. */
+const RANDOM_SEEK_COST_IN_MEMBERS = 8;
+/** Random seeks tried per requested distinct member before falling back to reading the set. */
+const RANDOM_DISTINCT_PROBES_PER_MEMBER = 4;
+
+const sampleBySeeks = (z: ZSetView, n: number): boolean => z.count > RANDOM_READ_ALL_MEMBERS_MAX && n * RANDOM_SEEK_COST_IN_MEMBERS < z.count;
+
+async function randomWithRepeats(z: ZSetView, n: number, rng: Rng): Promise<ZEntry[]> {
+  const out: ZEntry[] = [];
+  if (!sampleBySeeks(z, n)) {
     const all = await allOf(z);
-    return bulk(all[ctx.rng.int(all.length)]!.member);
+    for (let i = 0; i < n; i++) out.push(all[rng.int(all.length)]!);
+    return out;
   }
-  if (z === null || a.count === 0n) return EMPTY_ARRAY;
-  const reply = (es: ZEntry[]): Reply => rangeReply(es, a.withScores);
-  if (a.count < 0n) {
-    const n = -a.count;
-    if (n > BigInt(RANDOM_REPEATED_COUNT_MAX)) return E.randomCountTooLarge(RANDOM_REPEATED_COUNT_MAX);
-    const all = await allOf(z);
-    return reply(Array.from({ length: Number(n) }, () => all[ctx.rng.int(all.length)]!));
+  for (let i = 0; i < n; i++) {
+    const e = await z.randomMember(rng);
+    if (e === null) break;
+    out.push(e);
   }
-  const all = await allOf(z);
-  if (a.count >= BigInt(all.length)) return reply(all);
-  return reply(sampleDistinct(all, Number(a.count), ctx.rng));
+  return out;
 }
 
-function sampleDistinct<T>(all: T[], n: number, rng: Rng): T[] {
+/** `n` distinct members (n < size) in random order. */
+async function randomDistinct(z: ZSetView, n: number, rng: Rng): Promise<ZEntry[]> {
+  if (sampleBySeeks(z, n)) {
+    const seen = new Set<string>();
+    const out: ZEntry[] = [];
+    for (let probes = RANDOM_DISTINCT_PROBES_PER_MEMBER * n; probes > 0 && out.length < n; probes--) {
+      const e = await z.randomMember(rng);
+      if (e === null) break;
+      const id = latin1(e.member);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(e);
+    }
+    if (out.length === n) return out;
+    // The seeks kept landing on the same members (a very uneven member space): sample exactly.
+  }
+  const all = await allOf(z);
+  // Partial Fisher-Yates: the first n slots become a uniform random n-subset in random order.
   for (let i = 0; i < n; i++) {
     const j = i + rng.int(all.length - i);
     [all[i], all[j]] = [all[j]!, all[i]!];
   }
   return all.slice(0, n);
+}
+
+/** zrandmemberWithCountCommand's cases, with the read-side rng (a read is not replicated). */
+async function zrandmember(ctx: ReadContext, a: RandArgs): Promise<Reply> {
+  const z = await openZSet(ctx.ks, ctx.db, a.key);
+  if (z === WRONGTYPE) return E.wrongType;
+  if (a.count === null) {
+    if (z === null) return NULL;
+    const [one] = await randomWithRepeats(z, 1, ctx.rng);
+    return bulk(one!.member);
+  }
+  if (z === null || a.count === 0n) return EMPTY_ARRAY;
+  if (a.count < 0n || a.count === 1n) {
+    const n = a.count < 0n ? -a.count : a.count;
+    if (n > BigInt(RANDOM_REPEATED_COUNT_MAX)) return E.randomCountTooLarge(RANDOM_REPEATED_COUNT_MAX);
+    return rangeReply(await randomWithRepeats(z, Number(n), ctx.rng), a.withScores);
+  }
+  // A count at least the size of the set returns the whole set.
+  if (a.count >= BigInt(z.count)) return rangeReply(await allOf(z), a.withScores);
+  return rangeReply(await randomDistinct(z, Number(a.count), ctx.rng), a.withScores);
 }
 
 // ---- ZSCAN -------------------------------------------------------------------------------------
@@ -892,6 +932,7 @@ export const zsetCommands: Command[] = [
       const w = await openZSetForWrite(ctx.ks, ctx.db, key, false);
       if (w === null) return ZERO;
       if (w === WRONGTYPE) return E.wrongType;
+      await w.prefetch(members);
       let n = 0;
       for (const m of members) if (await w.remove(m)) n++;
       await w.commitZSet();
@@ -955,7 +996,8 @@ export const zsetCommands: Command[] = [
       const z = await openZSet(ctx.ks, ctx.db, key);
       if (z === null) return ZERO;
       if (z === WRONGTYPE) return E.wrongType;
-      return int((await takeLimit(walkScores(z, r, false), 0n, -1n)).length);
+      if (isEmptyRange(r)) return ZERO;
+      return int(await z.countWithin(scoreBounds(r.min, r.minex, r.max, r.maxex)));
     },
   ),
   readCommand(
@@ -969,7 +1011,9 @@ export const zsetCommands: Command[] = [
       const z = await openZSet(ctx.ks, ctx.db, key);
       if (z === null) return ZERO;
       if (z === WRONGTYPE) return E.wrongType;
-      return int((await takeLimit(walkLex(z, r, false), 0n, -1n)).length);
+      let n = 0;
+      for await (const _ of walkLex(z, r, false)) n++;
+      return int(n);
     },
   ),
   rangeCommand('zrange', 'auto', 'auto', 'Return a range of members in a sorted set', '1.2.0', RANGE_CX),

@@ -251,3 +251,8 @@ function randomBetween(first: Buffer, last: Buffer, rng: Rng): Buffer {
   for (let i = p + 1; i < out.length; i++) out[i] = rng.int(256);
   return out;
 }
+
+/** A random probe ordered between `first` and `last`, for types that sample their own record ranges (sorted sets' member records). */
+export function randomProbeBetween(first: Buffer, last: Buffer, rng: Rng): Buffer {
+  return randomBetween(first, last, rng);
+}

@@ -16,7 +16,9 @@
 import { assert } from '../../util/assert.js';
 import { dataPrefix, KeyType, type Meta } from '../encoding.js';
 import type { Keyspace, MutableKeyspace } from '../keyspace.js';
-import { CollectionView, CollectionWriter, WRONGTYPE, type Wrongtype } from './collection.js';
+import type { IterateOptions } from '../store.js';
+import type { Rng } from '../../util/rng.js';
+import { CollectionView, CollectionWriter, randomProbeBetween, WRONGTYPE, type Wrongtype } from './collection.js';
 
 /** Redis 7.0 defaults: zset-max-listpack-entries and zset-max-listpack-value. */
 export const ZSET_LISTPACK_ENTRIES_MAX = 128;
@@ -122,28 +124,71 @@ export class ZSetView extends CollectionView {
   async *walk(w: IndexWalk = {}): AsyncGenerator<ZEntry> {
     const prefix = this.prefix;
     if (prefix === null) return;
-    const lower = w.lower ? Buffer.concat([prefix, INDEX_START, w.lower.key]) : Buffer.concat([prefix, INDEX_START]);
-    const upper = w.upper ? Buffer.concat([prefix, INDEX_START, w.upper.key]) : Buffer.concat([prefix, INDEX_END]);
-    const opts = {
-      ...(w.lower?.exclusive ? { gt: lower } : { gte: lower }),
-      ...(w.upper && !w.upper.exclusive ? { lte: upper } : { lt: upper }),
-      ...(w.reverse ? { reverse: true } : {}),
-      ...(w.limit !== undefined ? { limit: w.limit } : {}),
-    };
     const skip = prefix.length + 1 + 8;
-    for await (const { key, value } of this.ks.reader.iterate(opts)) {
+    for await (const { key, value } of this.ks.reader.iterate(this.indexRange(prefix, w, false))) {
       yield { member: Buffer.from(key.subarray(skip)), score: decodeScore(Buffer.from(value)) };
     }
   }
 
-  /** Members in byte order, after `after` (exclusive) when given: ZSCAN's paging order. */
-  async *members(after: Buffer | null, limit?: number): AsyncGenerator<ZEntry> {
+  /** How many elements lie within the bounds: iterates their keys only, O(log N + M). */
+  async countWithin(w: IndexWalk): Promise<number> {
+    const prefix = this.prefix;
+    if (prefix === null) return 0;
+    let n = 0;
+    for await (const _ of this.ks.reader.iterate(this.indexRange(prefix, w, true))) n++;
+    return n;
+  }
+
+  private indexRange(prefix: Buffer, w: IndexWalk, keysOnly: boolean): IterateOptions {
+    const lower = w.lower ? Buffer.concat([prefix, INDEX_START, w.lower.key]) : Buffer.concat([prefix, INDEX_START]);
+    const upper = w.upper ? Buffer.concat([prefix, INDEX_START, w.upper.key]) : Buffer.concat([prefix, INDEX_END]);
+    return {
+      ...(w.lower?.exclusive ? { gt: lower } : { gte: lower }),
+      ...(w.upper && !w.upper.exclusive ? { lte: upper } : { lt: upper }),
+      ...(w.reverse ? { reverse: true } : {}),
+      ...(w.limit !== undefined ? { limit: w.limit } : {}),
+      ...(keysOnly ? { keysOnly: true } : {}),
+    };
+  }
+
+  /**
+   * A random member, or null when empty: seeks to a random point between the first and last
+   * member record (as HRANDFIELD does on large hashes) and takes the next member, wrapping
+   * around. O(log N) and deterministic for a given rng, but only roughly uniform: a member after
+   * a wide gap in the member byte space is picked more often.
+   */
+  async randomMember(rng: Rng): Promise<ZEntry | null> {
+    if (this.memberBounds === null) {
+      let first: ZEntry | null = null;
+      let last: ZEntry | null = null;
+      for await (const e of this.members(null, 1)) first = e;
+      for await (const e of this.members(null, 1, true)) last = e;
+      if (first === null || last === null) return null;
+      this.memberBounds = { first, last };
+    }
+    const { first, last } = this.memberBounds;
+    const probe = randomProbeBetween(first.member, last.member, rng);
+    for await (const e of this.members(null, 1, false, probe)) return e;
+    return first;
+  }
+
+  private memberBounds: { first: ZEntry; last: ZEntry } | null = null;
+
+  /**
+   * Members in byte order (ZSCAN's paging order), after `after` (exclusive) or from `from`
+   * (inclusive) when given; descending with `reverse`.
+   */
+  async *members(after: Buffer | null, limit?: number, reverse = false, from?: Buffer): AsyncGenerator<ZEntry> {
     const prefix = this.prefix;
     if (prefix === null) return;
+    const start = after
+      ? { gt: Buffer.concat([prefix, MEMBER_START, after]) }
+      : { gte: Buffer.concat([prefix, MEMBER_START, from ?? EMPTY]) };
     const opts = {
-      ...(after ? { gt: Buffer.concat([prefix, MEMBER_START, after]) } : { gte: Buffer.concat([prefix, MEMBER_START]) }),
+      ...start,
       lt: Buffer.concat([prefix, INDEX_START]),
       ...(limit !== undefined ? { limit } : {}),
+      ...(reverse ? { reverse: true } : {}),
     };
     const skip = prefix.length + 1;
     for await (const { key, value } of this.ks.reader.iterate(opts)) {
@@ -186,6 +231,11 @@ export class ZSetWriter extends CollectionWriter {
   async score(member: Buffer): Promise<number | null> {
     const v = await this.get(Buffer.concat([MEMBER_START, member]));
     return v === null ? null : decodeScore(v);
+  }
+
+  /** Reads the given members' records in one batch, so the point reads that follow hit the batch cache. */
+  async prefetch(members: readonly Buffer[]): Promise<void> {
+    await this.getMany(members.map((m) => Buffer.concat([MEMBER_START, m])));
   }
 
   /** A read view of the set as it stands now, pending writes of the batch included. */
