@@ -388,8 +388,14 @@ export class RaftReplicator implements Replicator {
     });
   }
 
+  /**
+   * One Ready at a time: while its fsync runs, new proposals and messages accumulate in the
+   * core, so the next Ready carries them all to one fsync (this wait is what batches writes).
+   */
   private async readyLoop(): Promise<void> {
-    if (this.fatal) return;
+    // After close() the WAL is closed: whatever the core still wants to persist (a later commit
+    // index) is recovered from the log on restart.
+    if (this.fatal || this.closed) return;
     if (this.readyRunning) {
       this.readyAgain = true;
       return;
@@ -398,12 +404,12 @@ export class RaftReplicator implements Replicator {
     try {
       do {
         this.readyAgain = false;
-        while (this.node.hasReady()) {
+        while (!this.closed && this.node.hasReady()) {
           const rd = this.node.ready();
           await this.handleReady(rd);
           this.node.advance();
         }
-      } while (this.readyAgain);
+      } while (this.readyAgain && !this.closed);
     } catch (e) {
       this.fail(e);
     } finally {
@@ -416,13 +422,22 @@ export class RaftReplicator implements Replicator {
     if (rd.softState) this.onSoftState(rd.softState);
     for (const e of rd.entries) if (e.timeMs > this.lastTimeMs) this.lastTimeMs = e.timeMs;
     // A leader's messages (appends, heartbeats, read answers) depend on nothing it has not
-    // persisted — it counts itself toward commit only after advance() — so they leave while its
-    // own fsync runs. Everyone else's (votes, append acks) claim durability: they wait for it.
+    // persisted — it counts itself toward commit only once advance() reports its entries
+    // persisted — so they leave while its own fsync runs. Everyone else's (votes, append acks)
+    // claim durability: they wait for it.
     const sendFirst = this.role === 'leader';
     if (sendFirst && rd.messages.length > 0) this.send(rd.messages);
     if (rd.entries.length > 0) this.wal.append(rd.entries);
-    if (rd.hardState) this.wal.setHardState(rd.hardState);
-    if (rd.entries.length > 0 || rd.hardState) await this.wal.sync();
+    // As etcd's MustSync: a new commit index alone need not be durable before anything else
+    // happens (it is re-learned from the quorum after a crash), so it rides along with the next
+    // fsync instead of costing one of its own.
+    let mustSync = rd.entries.length > 0;
+    if (rd.hardState) {
+      const prev = this.wal.hardState;
+      mustSync ||= rd.hardState.term !== prev.term || rd.hardState.vote !== prev.vote;
+      this.wal.setHardState(rd.hardState);
+    }
+    if (mustSync) await this.wal.sync();
     if (!sendFirst && rd.messages.length > 0) this.send(rd.messages);
     for (const rs of rd.readStates) {
       const r = this.sentReads.get(rs.ctx);
@@ -515,7 +530,7 @@ export class RaftReplicator implements Replicator {
   private maybeCompact(): void {
     const keep = this.o.compactEntries();
     const applied = this.sm.appliedIndex;
-    if (this.compacting || applied - this.wal.firstIndex < 2 * keep) return;
+    if (this.compacting || this.closing || applied - this.wal.firstIndex < 2 * keep) return;
     let target = applied - keep;
     if (this.role === 'leader' && this.o.members.length > 1) {
       // Keep what lagging followers still need, unless one lags so far that holding the log for
@@ -594,6 +609,7 @@ export class RaftReplicator implements Replicator {
     this.sentReads.clear();
     this.confirmedReads.length = 0;
     await this.idle();
+    while (this.compacting) await new Promise((r) => setTimeout(r, 2));
     await this.transport?.close();
     await this.wal.close();
   }

@@ -9,6 +9,8 @@ export class RaftLog {
   private unstableOffset: number;
   committed: number;
   applied: number;
+  /** See durableIndex(): stable (handed to the driver) is not durable until it says so. */
+  private durable: number;
 
   constructor(
     readonly storage: Storage,
@@ -16,6 +18,7 @@ export class RaftLog {
   ) {
     const hs = storage.initialState();
     this.unstableOffset = storage.lastIndex() + 1;
+    this.durable = storage.lastIndex();
     this.committed = hs.commit;
     invariant(hs.commit <= storage.lastIndex(), `commit ${hs.commit} beyond persisted last index ${storage.lastIndex()}`);
     invariant(applied <= hs.commit, `applied ${applied} > committed ${hs.commit} at start`);
@@ -25,9 +28,13 @@ export class RaftLog {
   lastIndex(): number {
     return this.unstable.length > 0 ? this.unstableOffset + this.unstable.length - 1 : this.storage.lastIndex();
   }
-  /** Last index the driver has persisted (entries after it are still unstable). */
-  stableLastIndex(): number {
-    return this.unstable.length > 0 ? this.unstableOffset - 1 : this.storage.lastIndex();
+  /** Highest index the driver reported durable (fsynced) for the entries now in the log. */
+  durableIndex(): number {
+    return this.durable;
+  }
+  /** The driver fsynced entries up to (index, term); ignored if that entry was since replaced. */
+  durableTo(index: number, term: number): void {
+    if (index > this.durable && this.termOrUndefined(index) === term) this.durable = index;
   }
   /** First index still held; entries before it were compacted. */
   firstIndex(): number {
@@ -90,6 +97,8 @@ export class RaftLog {
     if (entries.length === 0) return;
     const first = entries[0]!.index;
     invariant(first > this.committed, `append at ${first} would overwrite committed ${this.committed}`);
+    // Replaced entries are no longer durable, whatever the driver reported for their indices.
+    if (first <= this.durable) this.durable = first - 1;
     if (first === this.unstableOffset + this.unstable.length) {
       this.unstable.push(...entries);
     } else if (first <= this.unstableOffset) {

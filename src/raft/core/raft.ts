@@ -147,23 +147,34 @@ export class RaftNode {
     return rd;
   }
 
-  /** The driver persisted rd.entries / rd.hardState and applied rd.committedEntries. */
-  advance(): void {
+  /**
+   * The driver took rd: it persisted rd.entries / rd.hardState (unless `persisted: false`, when
+   * it reports durability later with persisted()) and applied or queued rd.committedEntries.
+   */
+  advance(opts: { readonly persisted?: boolean } = {}): void {
     const rd = this.inFlightReady;
     invariant(rd !== undefined, 'advance() without ready()');
     this.inFlightReady = undefined;
     const lastStable = rd.entries[rd.entries.length - 1];
     if (lastStable !== undefined) {
       this.log.stableTo(lastStable.index, lastStable.term);
-      // The leader counts itself toward commit only for what it has persisted (Raft thesis
-      // §10.2.1), which is what lets the driver send its appends before its own fsync.
-      const self = this.prs.get(this.id);
-      if (this.role === 'leader' && self !== undefined && self.maybeUpdate(this.log.stableLastIndex()) && this.maybeCommit()) {
-        this.bcastAppend();
-      }
+      if (opts.persisted !== false) this.persisted(lastStable.index, lastStable.term);
     }
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     if (lastApplied !== undefined) this.log.appliedTo(lastApplied.index);
+  }
+
+  /**
+   * Entries up to (index, term) are durable. The leader counts itself toward commit only for
+   * those (Raft thesis §10.2.1), which lets the driver send its appends before its own fsync
+   * and take the next Ready while an fsync is still running.
+   */
+  persisted(index: number, term: number): void {
+    this.log.durableTo(index, term);
+    const self = this.prs.get(this.id);
+    if (this.role === 'leader' && self !== undefined && self.maybeUpdate(this.log.durableIndex()) && this.maybeCommit()) {
+      this.bcastAppend();
+    }
   }
 
   /** Term of the entry at `index` in this node's log (persisted or not), undefined past the end. */
@@ -731,7 +742,7 @@ export class RaftNode {
     const mk = (id: number, learner: boolean): Progress => {
       const pr = new Progress(last + 1, this.c.maxInflightMsgs, this.c.maxInflightBytes, learner);
       if (id === this.id) {
-        pr.match = this.log.stableLastIndex();
+        pr.match = this.log.durableIndex();
         pr.recentActive = true;
       }
       return pr;
