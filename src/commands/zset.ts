@@ -205,10 +205,10 @@ async function* walkLex(z: ZSetView, r: LexRange, reverse: boolean): AsyncGenera
   if (!gteMin(last.member, r) || !lteMax(first.member, r)) return;
   const sk = scoreKey(first.score);
   if (sk.equals(scoreKey(last.score))) {
-    const lower: IndexBound = r.min.kind === 'member' ? { key: Buffer.concat([sk, r.min.b]), exclusive: r.minex } : { key: sk, exclusive: false };
-    const upper: IndexBound = r.max.kind === 'member' ? { key: Buffer.concat([sk, r.max.b]), exclusive: r.maxex } : { key: Buffer.concat([sk, Buffer.from([0xff])]), exclusive: false };
-    // A member bound past every member of this score: the (score | 0xff) bound still ends
-    // before the next score (there is none: all scores are equal).
+    // Every element has this score: "-" and "+" are the bounds of the score itself.
+    const whole = scoreBounds(first.score, false, first.score, false);
+    const lower: IndexBound = r.min.kind === 'member' ? { key: Buffer.concat([sk, r.min.b]), exclusive: r.minex } : whole.lower;
+    const upper: IndexBound = r.max.kind === 'member' ? { key: Buffer.concat([sk, r.max.b]), exclusive: r.maxex } : whole.upper;
     yield* z.walk({ lower, upper, reverse });
     return;
   }

@@ -22,10 +22,11 @@ const KEYS = [...ZKEYS, 'z1', 'z2', 's', 'h', 'str', 'none'];
 const LONG = 'M'.repeat(70);
 const MEMBERS = ['a', 'b', 'c', 'd', 'e', 'aa', '', LONG];
 const LEX_KEYS = ['l1', 'l2'];
-const SHORT_MEMBERS = MEMBERS.filter((m) => m !== LONG);
+// Bytes 0xff order after every member of the same length or shorter: the ends of lex ranges.
+const SHORT_MEMBERS = [...MEMBERS.filter((m) => m !== LONG), '\xff', '\xff\xffz'];
 const SCORES = ['1', '2', '-1', '0', '-0', '1.5', '3', '10', 'inf', '-inf', '+inf', '1e400', 'nan', 'x', '', '0x10', ' 1', '3e-5', '1e20', '5', '0.1', '-2.5'];
 const RANGE = ['-inf', '+inf', 'inf', '(1', '[1', '0', '(0', '2', '(2.5', 'x', '', '1e400', '(-inf', '1.5', '(3', 'nan', ' 2'];
-const LEX = ['-', '+', '[a', '(a', '[c', '(c', 'a', '[', '(', '[aa', '(e', '[z', '+x', ''];
+const LEX = ['-', '+', '[a', '(a', '[c', '(c', 'a', '[', '(', '[aa', '(e', '[z', '+x', '', '[\xff', '(\xff'];
 const INDEX = ['0', '1', '-1', '2', '-2', '3', '10', '-10', 'x', '9223372036854775807', '-9223372036854775808'];
 const COUNTS = ['0', '1', '2', '3', '5', '20', '-1', '-2', '-5', 'x', '-9223372036854775808', '9223372036854775807', '4611686018427387904'];
 
