@@ -42,6 +42,23 @@ function sortedFlags(flags: readonly CommandFlag[]): string[] {
   return FLAG_ORDER.filter((f) => flags.includes(f));
 }
 
+/**
+ * Redis's populateCommandMovableKeys: a command whose keys are not at fixed positions (a key
+ * spec found by keyword or by a key count) is flagged movablekeys; it is derived, not declared.
+ */
+function isMovableKeys(cmd: Command): boolean {
+  return cmd.keySpecs.some((spec) => spec.beginSearch.type !== 'index' || spec.findKeys.type !== 'range');
+}
+
+/** The flags COMMAND INFO lists: declared ones in Redis's order, movablekeys before allow_busy. */
+function infoFlags(cmd: Command): string[] {
+  const names = sortedFlags(cmd.flags);
+  if (!isMovableKeys(cmd)) return names;
+  const at = names.indexOf('allow_busy');
+  names.splice(at === -1 ? names.length : at, 0, 'movablekeys');
+  return names;
+}
+
 function sortedCategories(acl: readonly string[]): string[] {
   return ACL_CATEGORIES.map((c) => `@${c}`).filter((c) => acl.includes(c));
 }
@@ -101,7 +118,7 @@ export function commandInfoReply(cmd: Command): Reply {
   return array([
     bulk(cmd.fullName),
     int(cmd.arity),
-    simples(sortedFlags(cmd.flags)),
+    simples(infoFlags(cmd)),
     int(first),
     int(last),
     int(step),

@@ -1,4 +1,5 @@
 // Keyspace commands (Redis db.c / expire.c): DEL, EXISTS, TYPE, TTL and EXPIRE families, SCAN, ...
+import { setEncoding } from '../state-machine/types/set.js';
 import { hashEncoding } from '../state-machine/types/hash.js';
 import { zsetEncoding } from '../state-machine/types/zset.js';
 import { array, bulk, int, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
@@ -456,7 +457,7 @@ function encodingOf(meta: Meta): string {
     case KeyType.ZSet:
       return zsetEncoding(meta);
     case KeyType.Set:
-      return 'hashtable';
+      return setEncoding(meta);
     // Redis 7.0 keeps every list in a quicklist (small lists became listpacks in 7.2).
     case KeyType.List:
       return 'quicklist';

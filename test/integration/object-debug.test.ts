@@ -114,6 +114,19 @@ describe('OBJECT', () => {
     }
   });
 
+  it('ENCODING of sets: intset while all members are integers and there are at most 512', async () => {
+    const steps: string[][] = [
+      ['SADD', 's1', '1', '2', '3'],
+      ['SADD', 's2', '1', 'x'],
+      ['SADD', 's3', ...Array.from({ length: 513 }, (_, i) => String(i))],
+      ['SREM', 's3', '0', '1'],
+    ];
+    for (const step of steps) {
+      await sameBytes(2, ...step);
+      await sameBytes(2, 'OBJECT', 'ENCODING', step[1]!);
+    }
+  });
+
   it('a missing or expired key is nil for every subcommand', async () => {
     await sameBytes(2, 'PSETEX', 'gone', '1', 'v');
     await new Promise((r) => setTimeout(r, 20));
