@@ -91,7 +91,15 @@ export class Overlay implements RecordReader {
     let li = 0;
     let emitted = 0;
     const limit = opts.limit ?? Infinity;
-    const storeOpts: IterateOptions = { ...opts, limit: undefined };
+    // The store needs to yield at most `limit` entries plus those this batch hides: deleted
+    // keys are counted; a range delete could hide any number, so then no limit applies.
+    const hiddenByDeletes = local.filter((l) => l.value === null).length;
+    const rangeDeleted = this.rangeDeletes.some(
+      (r) => (!opts.lt || Buffer.compare(r.start, opts.lt) < 0) && (!opts.lte || Buffer.compare(r.start, opts.lte) <= 0) &&
+        (!opts.gte || Buffer.compare(r.end, opts.gte) > 0) && (!opts.gt || Buffer.compare(r.end, opts.gt) > 0),
+    );
+    const storeLimit = opts.limit === undefined || rangeDeleted ? undefined : opts.limit + hiddenByDeletes;
+    const storeOpts: IterateOptions = { ...opts, limit: storeLimit };
     for await (const entry of this.store.iterate(storeOpts)) {
       while (li < local.length && sign * Buffer.compare(local[li]!.key, entry.key) < 0) {
         const l = local[li++]!;
