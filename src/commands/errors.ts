@@ -29,6 +29,7 @@ export const E = {
   lposRankZero: err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"),
   lposCountNegative: err("ERR COUNT can't be negative"),
   lposMaxlenNegative: err("ERR MAXLEN can't be negative"),
+  /** A COUNT below 1 in LMPOP and ZMPOP. */
   mpopCountNotPositive: err('ERR count should be greater than 0'),
   lcsNotStrings: err('ERR The specified keys must contain string values'),
   lcsLenAndIdx: err('ERR If you want both the length and indexes, please just use IDX.'),
@@ -110,7 +111,6 @@ export const E = {
   withscoresWithBylex: err('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
   atLeastOneInputKey: (fullName: string): Reply => err(`ERR at least 1 input key is needed for '${fullName}' command`),
   weightNotFloat: err('ERR weight value is not a float'),
-  countNotGreaterThanZero: err('ERR count should be greater than 0'),
 } as const;
 
 function clip(s: string, max: number): string {

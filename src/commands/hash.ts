@@ -9,10 +9,10 @@ import { addLongDouble, formatLongDoubleHuman, ldZero, type LongDouble } from '.
 import type { Entry } from '../state-machine/types/collection.js';
 import { WRONGTYPE, type CollectionView } from '../state-machine/types/collection.js';
 import { commitHash, hashEncoding, openHash, openHashForWrite, setHashFields } from '../state-machine/types/hash.js';
-import { globMatch } from '../util/glob.js';
 import type { Rng } from '../util/rng.js';
 import { eqIgnoreCase, INT64_MAX, INT64_MIN, parseInt64, parseLongDouble } from './args.js';
 import type { ReadContext } from './context.js';
+import { parseScanArgs, scanCollection, type CollectionScan } from './collection-scan.js';
 import { E } from './errors.js';
 import { fail, readCommand, writeCommand, type Command, type CommandFlag, type ParseResult } from './table.js';
 
@@ -153,85 +153,14 @@ async function randomDistinct(h: CollectionView, n: number, rng: Rng): Promise<E
 
 // ---- HSCAN -----------------------------------------------------------------------------------
 
-const ULONG_MAX = 18446744073709551615n;
-
-/**
- * parseScanCursorOrReply: strtoul(…, 10) over the whole argument, refusing a leading space,
- * trailing bytes and overflow. Like strtoul it takes an optional sign (a negative cursor wraps
- * modulo 2^64) and reads the empty string as 0.
- */
-function parseScanCursor(arg: Buffer): bigint | null {
-  const s = arg.toString('latin1');
-  if (s.length === 0) return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (!m) return null;
-  const v = BigInt(m[2]!);
-  if (v > ULONG_MAX) return null;
-  return m[1] === '-' && v !== 0n ? ULONG_MAX + 1n - v : v;
-}
-
-interface ScanOptions {
-  count: number;
-  match: Buffer | null;
-}
-
-/** scanGenericCommand's option loop (a hash key exists by then, so TYPE is a syntax error). */
-function parseScanOptions(argv: readonly Buffer[]): ScanOptions | { error: Reply } {
-  const o: ScanOptions = { count: 10, match: null };
-  for (let i = 3; i < argv.length; i += 2) {
-    const left = argv.length - i;
-    if (eqIgnoreCase(argv[i]!, 'count') && left >= 2) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) return fail(E.notInteger);
-      if (n < 1n) return fail(E.syntax);
-      // Past any hash's size a larger count changes nothing; a JS number holds it exactly.
-      o.count = n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
-    } else if (eqIgnoreCase(argv[i]!, 'match') && left >= 2) {
-      const p = argv[i + 1]!;
-      // "*" matches everything: Redis skips matching for it.
-      o.match = p.length === 1 && p[0] === 0x2a ? null : p;
-    } else return fail(E.syntax);
-  }
-  return o;
-}
-
-const EMPTY_SCAN = array([bulk('0'), EMPTY_ARRAY]);
-
-async function hscan(ctx: ReadContext, a: { key: Buffer; cursor: bigint; argv: readonly Buffer[] }): Promise<Reply> {
-  const h = await openHash(ctx.ks, ctx.db, a.key);
-  if (h === null) return EMPTY_SCAN;
-  if (h === WRONGTYPE) return E.wrongType;
-  const opts = parseScanOptions(a.argv);
-  if ('error' in opts) return opts.error;
-  const items: Reply[] = [];
-  const keep = (e: Entry): void => {
-    if (opts.match === null || globMatch(opts.match, e.field)) items.push(bulk(e.field), bulk(e.value));
-  };
-  // A listpack-sized hash is returned whole in one call with cursor 0, whatever the cursor and
-  // COUNT, as redis-server does for compact encodings.
-  if (hashEncoding(h.meta) === 'listpack') {
-    for await (const e of h.entries()) keep(e);
-    return array([bulk('0'), array(items)]);
-  }
-  // Larger ones page through fields in byte order; the cursor id remembers the last field
-  // returned (server/scan-cursors.ts), so fields added or removed meanwhile never make a scan
-  // skip a field that stayed. An unknown cursor starts over, which SCAN's contract allows.
-  const after = a.cursor === 0n ? null : ctx.scanCursors.resolve(a.cursor);
-  let last: Buffer | null = null;
-  let examined = 0;
-  // One field past the page tells whether the scan is over; a COUNT above the hash's size
-  // changes nothing, so the iterator limit stays small.
-  for await (const e of h.entries({ after, limit: Math.min(opts.count, h.count) + 1 })) {
-    if (examined === opts.count) {
-      // There is at least one more field: hand out a cursor for it.
-      return array([bulk(ctx.scanCursors.register(last!).toString()), array(items)]);
-    }
-    keep(e);
-    last = e.field;
-    examined++;
-  }
-  return array([bulk('0'), array(items)]);
-}
+/** HSCAN replies field/value pairs; a listpack-sized hash is returned whole. */
+const hashScan: CollectionScan<CollectionView, Entry> = {
+  open: (ctx, key) => openHash(ctx.ks, ctx.db, key),
+  whole: (h) => (hashEncoding(h.meta) === 'listpack' ? h.entries() : null),
+  page: (h, after, limit) => h.entries({ after, limit }),
+  name: (e) => e.field,
+  emit: (e, items) => items.push(bulk(e.field), bulk(e.value)),
+};
 
 // ---- the commands ----------------------------------------------------------------------------
 
@@ -428,11 +357,7 @@ export const hashCommands: Command[] = [
   readCommand(
     'hscan',
     meta(-3, ['readonly'], 'Incrementally iterate hash fields and associated values', '2.8.0', 'O(1) for every call. O(N) for a complete iteration.'),
-    (argv): ParseResult<{ key: Buffer; cursor: bigint; argv: readonly Buffer[] }> => {
-      // The cursor is checked before the key; the options only once the key is known to be a hash.
-      const cursor = parseScanCursor(argv[2]!);
-      return cursor === null ? fail(E.invalidCursor) : { key: argv[1]!, cursor, argv };
-    },
-    hscan,
+    parseScanArgs,
+    (ctx, a) => scanCollection(ctx, a, hashScan),
   ),
 ];

@@ -28,9 +28,9 @@ import {
   type SetEncoding,
 } from '../state-machine/types/set.js';
 import type { Keyspace } from '../state-machine/keyspace.js';
-import { globMatch } from '../util/glob.js';
 import { eqIgnoreCase, INT64_MAX, parseInt64 } from './args.js';
 import type { ReadContext, WriteContext } from './context.js';
+import { parseScanArgs, scanCollection, type CollectionScan } from './collection-scan.js';
 import { E } from './errors.js';
 import { fail, readCommand, writeCommand, type Command, type CommandFlag, type KeyRange, type ParseResult } from './table.js';
 
@@ -235,81 +235,24 @@ function parseSintercard(argv: readonly Buffer[]): ParseResult<{ keys: Buffer[];
 
 // ---- SSCAN -------------------------------------------------------------------------------------
 
-const ULONG_MAX = 18446744073709551615n;
-
 /**
- * parseScanCursorOrReply: strtoul(…, 10) over the whole argument, refusing a leading space,
- * trailing bytes and overflow. Like strtoul it takes an optional sign (a negative cursor wraps
- * modulo 2^64) and reads the empty string as 0.
+ * SSCAN replies members. An intset is returned whole (in its numeric order, as redis-server
+ * lists it); larger sets page through members in byte order.
  */
-function parseScanCursor(arg: Buffer): bigint | null {
-  const s = arg.toString('latin1');
-  if (s.length === 0) return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (!m) return null;
-  const v = BigInt(m[2]!);
-  if (v > ULONG_MAX) return null;
-  return m[1] === '-' && v !== 0n ? ULONG_MAX + 1n - v : v;
-}
-
-interface ScanOptions {
-  count: number;
-  match: Buffer | null;
-}
-
-/** scanGenericCommand's option loop (the key is a set by then, so TYPE is a syntax error). */
-function parseScanOptions(argv: readonly Buffer[]): ScanOptions | { error: Reply } {
-  const o: ScanOptions = { count: 10, match: null };
-  for (let i = 3; i < argv.length; i += 2) {
-    const left = argv.length - i;
-    if (eqIgnoreCase(argv[i]!, 'count') && left >= 2) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) return fail(E.notInteger);
-      if (n < 1n) return fail(E.syntax);
-      o.count = n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
-    } else if (eqIgnoreCase(argv[i]!, 'match') && left >= 2) {
-      const p = argv[i + 1]!;
-      // "*" matches everything: Redis skips matching for it.
-      o.match = p.length === 1 && p[0] === 0x2a ? null : p;
-    } else return fail(E.syntax);
-  }
-  return o;
-}
-
-const EMPTY_SCAN = array([bulk('0'), EMPTY_ARRAY]);
-
-async function sscan(ctx: ReadContext, a: { key: Buffer; cursor: bigint; argv: readonly Buffer[] }): Promise<Reply> {
-  // A missing key answers an empty scan before the options are even looked at, as in Redis.
-  const s = await openSet(ctx.ks, ctx.db, a.key);
-  if (s === null) return EMPTY_SCAN;
-  if (s === WRONGTYPE) return E.wrongType;
-  const opts = parseScanOptions(a.argv);
-  if ('error' in opts) return opts.error;
-  const kept = (m: Buffer): boolean => opts.match === null || globMatch(opts.match, m);
-  // An intset is returned whole in one call with cursor 0, whatever the cursor and COUNT, as
-  // redis-server does for compact encodings (and in its numeric order).
-  if (setEncoding(s.meta) === 'intset') {
-    const all = inRedisOrder(await readMembers(s), 'intset');
-    return array([bulk('0'), array(all.filter(kept).map((m) => bulk(m)))]);
-  }
-  // Larger ones page through members in byte order; the cursor id remembers the last member
-  // returned (server/scan-cursors.ts), so members added or removed meanwhile never make a scan
-  // skip a member that stayed. An unknown cursor starts over, which SCAN's contract allows.
-  const after = a.cursor === 0n ? null : ctx.scanCursors.resolve(a.cursor);
-  const items: Reply[] = [];
-  let last: Buffer | null = null;
-  let examined = 0;
-  for await (const e of s.entries({ after, limit: opts.count + 1 })) {
-    if (examined === opts.count) {
-      // There is at least one more member: hand out a cursor for it.
-      return array([bulk(ctx.scanCursors.register(last!).toString()), array(items)]);
-    }
-    if (kept(e.field)) items.push(bulk(e.field));
-    last = e.field;
-    examined++;
-  }
-  return array([bulk('0'), array(items)]);
-}
+const setScan: CollectionScan<CollectionView, Buffer> = {
+  open: (ctx, key) => openSet(ctx.ks, ctx.db, key),
+  whole: (s) =>
+    setEncoding(s.meta) === 'intset'
+      ? (async function* () {
+          yield* inRedisOrder(await readMembers(s), 'intset');
+        })()
+      : null,
+  page: async function* (s, after, limit) {
+    for await (const e of s.entries({ after, limit })) yield e.field;
+  },
+  name: (m) => m,
+  emit: (m, items) => items.push(bulk(m)),
+};
 
 // ---- the commands ------------------------------------------------------------------------------
 
@@ -436,11 +379,7 @@ export const setCommands: Command[] = [
   readCommand(
     'sscan',
     meta(-3, ['readonly'], K1, 'Incrementally iterate Set elements', '2.8.0', 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.'),
-    (argv): ParseResult<{ key: Buffer; cursor: bigint; argv: readonly Buffer[] }> => {
-      // The cursor is checked before the key; the options only once the key is known to be a set.
-      const cursor = parseScanCursor(argv[2]!);
-      return cursor === null ? fail(E.invalidCursor) : { key: argv[1]!, cursor, argv };
-    },
-    sscan,
+    parseScanArgs,
+    (ctx, a) => scanCollection(ctx, a, setScan),
   ),
 ];

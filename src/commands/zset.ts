@@ -23,10 +23,10 @@ import {
   type ZSetView,
   type ZSetWriter,
 } from '../state-machine/types/zset.js';
-import { globMatch } from '../util/glob.js';
 import type { Rng } from '../util/rng.js';
 import { eqIgnoreCase, INT64_MAX, parseInt64, parseLongDouble } from './args.js';
 import type { ReadContext, WriteContext } from './context.js';
+import { parseScanArgs, scanCollection, type CollectionScan } from './collection-scan.js';
 import { E } from './errors.js';
 import { fail, readCommand, writeCommand, type Command, type CommandFlag, type KeyRange, type ParseResult } from './table.js';
 
@@ -48,7 +48,6 @@ const meta = (arity: number, flags: readonly CommandFlag[], keys: KeyRange | nul
  */
 const RANDOM_REPEATED_COUNT_MAX = 1_000_000;
 const WITHSCORES_COUNT_ABS_MAX = INT64_MAX / 2n;
-const ULONG_MAX = 18446744073709551615n;
 
 // ---- argument parsing --------------------------------------------------------------------------
 
@@ -496,7 +495,7 @@ function parseZmpop(argv: readonly Buffer[]): ParseResult<ZmpopArgs> {
     if (count === -1n && eqIgnoreCase(argv[j]!, 'count') && more > 0) {
       j++;
       const n = parseInt64(argv[j]!);
-      if (n === null || n < 1n) return fail(E.countNotGreaterThanZero);
+      if (n === null || n < 1n) return fail(E.mpopCountNotPositive);
       count = n;
     } else return fail(E.syntax);
   }
@@ -856,55 +855,17 @@ async function zrandmember(ctx: ReadContext, a: RandArgs): Promise<Reply> {
 
 // ---- ZSCAN -------------------------------------------------------------------------------------
 
-function parseScanCursor(arg: Buffer): bigint | null {
-  const s = arg.toString('latin1');
-  if (s.length === 0) return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (!m) return null;
-  const v = BigInt(m[2]!);
-  if (v > ULONG_MAX) return null;
-  return m[1] === '-' && v !== 0n ? ULONG_MAX + 1n - v : v;
-}
-
-async function zscan(ctx: ReadContext, a: { key: Buffer; cursor: bigint; argv: readonly Buffer[] }): Promise<Reply> {
-  const z = await openZSet(ctx.ks, ctx.db, a.key);
-  if (z === null) return array([bulk('0'), EMPTY_ARRAY]);
-  if (z === WRONGTYPE) return E.wrongType;
-  let count = 10;
-  let match: Buffer | null = null;
-  for (let i = 3; i < a.argv.length; i += 2) {
-    const left = a.argv.length - i;
-    if (eqIgnoreCase(a.argv[i]!, 'count') && left >= 2) {
-      const n = parseInt64(a.argv[i + 1]!);
-      if (n === null) return E.notInteger;
-      if (n < 1n) return E.syntax;
-      count = n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
-    } else if (eqIgnoreCase(a.argv[i]!, 'match') && left >= 2) {
-      const p = a.argv[i + 1]!;
-      match = p.length === 1 && p[0] === 0x2a ? null : p;
-    } else return E.syntax;
-  }
-  const items: Reply[] = [];
-  const keep = (e: ZEntry): void => {
-    if (match === null || globMatch(match, e.member)) items.push(bulk(e.member), bulk(formatDouble(e.score)));
-  };
-  // A listpack-sized set is returned whole in one call with cursor 0, in its (score) order.
-  if (zsetEncoding(z.meta) === 'listpack') {
-    for await (const e of z.walk()) keep(e);
-    return array([bulk('0'), array(items)]);
-  }
-  // Larger ones page through members in byte order; the cursor id remembers the last member.
-  const after = a.cursor === 0n ? null : ctx.scanCursors.resolve(a.cursor);
-  let last: Buffer | null = null;
-  let examined = 0;
-  for await (const e of z.members(after, Math.min(count, z.count) + 1)) {
-    if (examined === count) return array([bulk(ctx.scanCursors.register(last!).toString()), array(items)]);
-    keep(e);
-    last = e.member;
-    examined++;
-  }
-  return array([bulk('0'), array(items)]);
-}
+/**
+ * ZSCAN replies member/score pairs. A listpack-sized set is returned whole, in its (score)
+ * order; larger ones page through members in byte order.
+ */
+const zsetScan: CollectionScan<ZSetView, ZEntry> = {
+  open: (ctx, key) => openZSet(ctx.ks, ctx.db, key),
+  whole: (z) => (zsetEncoding(z.meta) === 'listpack' ? z.walk() : null),
+  page: (z, after, limit) => z.members(after, limit),
+  name: (e) => e.member,
+  emit: (e, items) => items.push(bulk(e.member), bulk(formatDouble(e.score))),
+};
 
 // ---- the commands ------------------------------------------------------------------------------
 
@@ -1078,10 +1039,7 @@ export const zsetCommands: Command[] = [
   readCommand(
     'zscan',
     meta(-3, ['readonly'], K1, 'Incrementally iterate sorted sets elements and associated scores', '2.8.0', 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.'),
-    (argv): ParseResult<{ key: Buffer; cursor: bigint; argv: readonly Buffer[] }> => {
-      const cursor = parseScanCursor(argv[2]!);
-      return cursor === null ? fail(E.invalidCursor) : { key: argv[1]!, cursor, argv };
-    },
-    zscan,
+    parseScanArgs,
+    (ctx, a) => scanCollection(ctx, a, zsetScan),
   ),
 ];

@@ -10,9 +10,8 @@
 //   over" to pikiraft, so the random cursors are all spellings of 0 or invalid);
 // - HRANDFIELD: the reply's type and length, that every field returned is in the hash with the
 //   value returned, distinctness for a positive count, and the exact set when it asks for all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { pick, plain, sortPlain, str, pairsOf, serverPair, fullPairScan, type Conn, type Plain } from '../helpers/differential.js';
 import { RespClient, type RespValue } from '../helpers/resp-client.js';
 import { seededRng, type Rng } from '../../src/util/rng.js';
 
@@ -23,10 +22,6 @@ const VALUES = ['1', '-2', 'x', '1.5', '9223372036854775807', '-9223372036854775
 const INTS = ['1', '-1', '0', '100', '-100', '9223372036854775807', '-9223372036854775808', 'x', '1.5', '', ' 1'];
 const FLOATS = ['1', '-1', '0', '-0', '0.1', '-0.2', '1.5', '1e3', '3.0e3', '+.5', '7.', '1e308', '1e4000', '-1e4000', '5e-324', '0x1p3', 'x', '', ' 1', '1e', 'inf', '-Infinity', 'nan'];
 const COUNTS = ['0', '1', '2', '3', '5', '8', '20', '-1', '-2', '-5', '-20', 'x', '-9223372036854775808', '9223372036854775807', '4611686018427387904'];
-
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)]!;
-}
 
 function randomCommand(rng: Rng): string[] {
   const k = (): string => pick(rng, KEYS);
@@ -75,68 +70,6 @@ function randomCommand(rng: Rng): string[] {
   return rng.int(200) === 0 ? ['FLUSHDB'] : pick(rng, gens)();
 }
 
-/** A RespValue as plain data (bigints as text) for toEqual. */
-type Plain = string | boolean | null | Plain[] | { [k: string]: Plain };
-
-function plain(v: RespValue): Plain {
-  switch (v.t) {
-    case 'int':
-      return { int: v.n.toString() };
-    case 'bool':
-      return { bool: v.v };
-    case 'null':
-      return { null: null };
-    case 'array':
-    case 'set':
-    case 'push':
-      return { [v.t]: v.items.map(plain) };
-    case 'map':
-    case 'attribute':
-      return { [v.t]: v.entries.map(([a, b]) => [plain(a), plain(b)]) };
-    default:
-      return { [v.t]: v.s };
-  }
-}
-
-const sortPlain = (xs: Plain[]): Plain[] => [...xs].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-
-function str(v: RespValue): string {
-  if (v.t !== 'bulk' && v.t !== 'simple') throw new Error(`expected a string reply, got ${v.t}`);
-  return v.s;
-}
-
-/** Field/value pairs of a flat array (RESP2) or a list of two-element arrays (RESP3). */
-function pairsOf(items: readonly RespValue[]): [string, string][] {
-  const out: [string, string][] = [];
-  if (items.length > 0 && items.every((i) => i.t === 'array')) {
-    for (const i of items) if (i.t === 'array') out.push([str(i.items[0]!), str(i.items[1]!)]);
-    return out;
-  }
-  for (let i = 0; i < items.length; i += 2) out.push([str(items[i]!), str(items[i + 1]!)]);
-  return out;
-}
-
-interface Conn {
-  readonly c: RespClient;
-  readonly proto: 2 | 3;
-}
-
-/** Every pair a full HSCAN iteration returns (sorted, deduplicated), or the first error. */
-async function fullScan(conn: Conn, argv: string[]): Promise<Plain> {
-  const seen = new Set<string>();
-  let cursor = argv[2]!;
-  for (let calls = 0; calls < 1000; calls++) {
-    const r = (await conn.c.call(argv[0]!, argv[1]!, cursor, ...argv.slice(3))).value;
-    if (r.t !== 'array') return plain(r);
-    const [next, page] = r.items as [RespValue, RespValue];
-    if (next.t !== 'bulk' || page.t !== 'array' || page.items.length % 2 !== 0) return { badShape: plain(r) };
-    for (const [f, v] of pairsOf(page.items)) seen.add(JSON.stringify([f, v]));
-    cursor = next.s;
-    if (cursor === '0') return { scan: [...seen].sort() };
-  }
-  return { scan: 'did not finish' };
-}
-
 /** HRANDFIELD's reply summarized so that two correct random answers compare equal. */
 function randomSummary(argv: string[], reply: RespValue, hash: Map<string, string>): Plain {
   if (reply.t === 'error') return plain(reply);
@@ -163,7 +96,7 @@ async function hashContents(c: RespClient, key: string): Promise<Map<string, str
 /** One command on both servers over the same protocol; replies normalized for comparison. */
 async function both(ours: Conn, theirs: Conn, argv: string[]): Promise<[Plain, Plain]> {
   const name = argv[0]!.toUpperCase();
-  if (name === 'HSCAN') return Promise.all([fullScan(ours, argv), fullScan(theirs, argv)]);
+  if (name === 'HSCAN') return Promise.all([fullPairScan(ours, argv), fullPairScan(theirs, argv)]);
   const [a, b] = await Promise.all([ours.c.call(...argv), theirs.c.call(...argv)]);
   if (name === 'HRANDFIELD') {
     // Both servers hold the same hash (every earlier reply matched): validate against ours.
@@ -183,25 +116,7 @@ function normalize(name: string, v: RespValue): Plain {
 }
 
 describe('differential: hashes against redis-server 7.0', () => {
-  let server: ServerHandle;
-  let redis: RedisHandle;
-  const ours: Conn[] = [];
-  const theirs: Conn[] = [];
-
-  beforeAll(async () => {
-    [server, redis] = await Promise.all([startServer(), startRedis()]);
-    for (const proto of [2, 3] as const) {
-      const [o, t] = await Promise.all([RespClient.connect(server.port), RespClient.connect(redis.port)]);
-      if (proto === 3) await Promise.all([o.call('HELLO', '3'), t.call('HELLO', '3')]);
-      ours.push({ c: o, proto });
-      theirs.push({ c: t, proto });
-    }
-  });
-
-  afterAll(async () => {
-    for (const c of [...ours, ...theirs]) c.c.close();
-    await Promise.all([server?.cleanup(), redis?.stop()]);
-  });
+  const { ours, theirs } = serverPair();
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
     it(`seed ${seed}: 300 commands give the same replies (RESP2 and RESP3)`, async () => {

@@ -3,10 +3,9 @@
 // pikiraft and to redis-server 7.0, over RESP2 and RESP3, and compares every reply exactly with
 // its type (nil bulk vs nil array vs empty array, errors). Lists are ordered, so no reply needs
 // normalizing beyond TTL's remaining time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
-import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { describe, expect, it } from 'vitest';
+import { pick, plain, serverPair, type Plain } from '../helpers/differential.js';
+import type { RespValue } from '../helpers/resp-client.js';
 import { seededRng, type Rng } from '../../src/util/rng.js';
 
 const KEYS = ['l1', 'l2', 'l3', 's', 'h'];
@@ -14,10 +13,6 @@ const ELEMENTS = ['a', 'b', 'c', 'a', 'b', '', 'xyz', '1'];
 const INDICES = ['0', '1', '2', '3', '-1', '-2', '-3', '5', '-5', '100', '-100', 'x', '', '1.5', '9223372036854775807', '-9223372036854775808', '9223372036854775808'];
 const COUNTS = ['0', '1', '2', '3', '10', '-1', '-2', 'x', '9223372036854775807', '-9223372036854775808'];
 const ENDS = ['LEFT', 'RIGHT', 'left', 'Right', 'middle'];
-
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)]!;
-}
 
 function randomCommand(rng: Rng): string[] {
   const k = (): string => pick(rng, KEYS);
@@ -75,54 +70,8 @@ function randomCommand(rng: Rng): string[] {
   return rng.int(200) === 0 ? ['FLUSHDB'] : pick(rng, gens)();
 }
 
-/** A RespValue as plain data (bigints as text) for toEqual. */
-type Plain = string | boolean | null | Plain[] | { [k: string]: Plain };
-
-function plain(v: RespValue): Plain {
-  switch (v.t) {
-    case 'int':
-      return { int: v.n.toString() };
-    case 'bool':
-      return { bool: v.v };
-    case 'null':
-      return { null: null };
-    case 'array':
-    case 'set':
-    case 'push':
-      return { [v.t]: v.items.map(plain) };
-    case 'map':
-    case 'attribute':
-      return { [v.t]: v.entries.map(([a, b]) => [plain(a), plain(b)]) };
-    default:
-      return { [v.t]: v.s };
-  }
-}
-
-interface Conn {
-  readonly c: RespClient;
-  readonly proto: 2 | 3;
-}
-
 describe('differential: lists against redis-server 7.0', () => {
-  let server: ServerHandle;
-  let redis: RedisHandle;
-  const ours: Conn[] = [];
-  const theirs: Conn[] = [];
-
-  beforeAll(async () => {
-    [server, redis] = await Promise.all([startServer(), startRedis()]);
-    for (const proto of [2, 3] as const) {
-      const [o, t] = await Promise.all([RespClient.connect(server.port), RespClient.connect(redis.port)]);
-      if (proto === 3) await Promise.all([o.call('HELLO', '3'), t.call('HELLO', '3')]);
-      ours.push({ c: o, proto });
-      theirs.push({ c: t, proto });
-    }
-  });
-
-  afterAll(async () => {
-    for (const c of [...ours, ...theirs]) c.c.close();
-    await Promise.all([server?.cleanup(), redis?.stop()]);
-  });
+  const { ours, theirs } = serverPair();
 
   /** One command on both servers over the same protocol; raw bytes must match too. */
   async function check(p: number, argv: string[], step: number): Promise<RespValue> {

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerHandle } from '../helpers/server.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { pick } from '../helpers/differential.js';
 import { itemsOf, RespClient, type RespValue } from '../helpers/resp-client.js';
 import { seededRng, type Rng } from '../../src/util/rng.js';
 
@@ -18,10 +19,6 @@ const KEYS = ['s1', 's2', 's3', 'str'];
 const MEMBERS = ['1', '2', '10', '-3', '0', '9223372036854775807', '-9223372036854775808', '007', '-0', '+1', '1.5', '', 'a', 'b', 'hello', 'x y'];
 /** A wider space for bulk adds, so sets outgrow one SSCAN page. */
 const MANY = [...Array.from({ length: 40 }, (_, i) => String(i * 7 - 50)), ...Array.from({ length: 30 }, (_, i) => `m${i}`)];
-
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)]!;
-}
 
 function randomCommand(rng: Rng): string[] {
   const k = (): string => pick(rng, KEYS);

@@ -11,9 +11,8 @@
 // - ZSCAN: a full iteration from cursor 0 is run on both and the sets of pairs compared;
 // - ZRANDMEMBER: the reply's type and length, that every member returned is in the set with the
 //   score returned, distinctness for a positive count, and the exact set when it asks for all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { pick, plain, str, pairsOf, serverPair, fullPairScan, type Conn, type Plain } from '../helpers/differential.js';
 import { RespClient, type RespValue } from '../helpers/resp-client.js';
 import { seededRng, type Rng } from '../../src/util/rng.js';
 
@@ -29,10 +28,6 @@ const RANGE = ['-inf', '+inf', 'inf', '(1', '[1', '0', '(0', '2', '(2.5', 'x', '
 const LEX = ['-', '+', '[a', '(a', '[c', '(c', 'a', '[', '(', '[aa', '(e', '[z', '+x', '', '[\xff', '(\xff'];
 const INDEX = ['0', '1', '-1', '2', '-2', '3', '10', '-10', 'x', '9223372036854775807', '-9223372036854775808'];
 const COUNTS = ['0', '1', '2', '3', '5', '20', '-1', '-2', '-5', 'x', '-9223372036854775808', '9223372036854775807', '4611686018427387904'];
-
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)]!;
-}
 
 function randomCommand(rng: Rng): string[] {
   const zk = (): string => pick(rng, ZKEYS);
@@ -127,65 +122,6 @@ function randomCommand(rng: Rng): string[] {
   return rng.int(300) === 0 ? ['FLUSHDB'] : pick(rng, gens)();
 }
 
-type Plain = string | boolean | null | Plain[] | { [k: string]: Plain };
-
-function plain(v: RespValue): Plain {
-  switch (v.t) {
-    case 'int':
-      return { int: v.n.toString() };
-    case 'bool':
-      return { bool: v.v };
-    case 'null':
-      return { null: null };
-    case 'array':
-    case 'set':
-    case 'push':
-      return { [v.t]: v.items.map(plain) };
-    case 'map':
-    case 'attribute':
-      return { [v.t]: v.entries.map(([a, b]) => [plain(a), plain(b)]) };
-    default:
-      return { [v.t]: v.s };
-  }
-}
-
-function str(v: RespValue): string {
-  if (v.t !== 'bulk' && v.t !== 'simple' && v.t !== 'double') throw new Error(`expected a string reply, got ${v.t}`);
-  return v.s;
-}
-
-/** Member/score pairs of a flat array (RESP2) or a list of two-element arrays (RESP3). */
-function pairsOf(items: readonly RespValue[]): [string, string][] {
-  const out: [string, string][] = [];
-  if (items.length > 0 && items.every((i) => i.t === 'array')) {
-    for (const i of items) if (i.t === 'array') out.push([str(i.items[0]!), str(i.items[1]!)]);
-    return out;
-  }
-  for (let i = 0; i < items.length; i += 2) out.push([str(items[i]!), str(items[i + 1]!)]);
-  return out;
-}
-
-interface Conn {
-  readonly c: RespClient;
-  readonly proto: 2 | 3;
-}
-
-async function fullScan(conn: Conn, argv: string[]): Promise<Plain> {
-  const seen = new Set<string>();
-  let cursor = argv[2]!;
-  for (let calls = 0; calls < 1000; calls++) {
-    const r = (await conn.c.call(argv[0]!, argv[1]!, cursor, ...argv.slice(3))).value;
-    if (r.t !== 'array') return plain(r);
-    const [next, page] = r.items as [RespValue, RespValue];
-    if (next.t !== 'bulk' || page.t !== 'array' || page.items.length % 2 !== 0) return { badShape: plain(r) };
-    for (const i of page.items) if (i.t !== 'bulk') return { badItem: plain(i) };
-    for (const [f, v] of pairsOf(page.items)) seen.add(JSON.stringify([f, v]));
-    cursor = next.s;
-    if (cursor === '0') return { scan: [...seen].sort() };
-  }
-  return { scan: 'did not finish' };
-}
-
 function randomSummary(argv: string[], reply: RespValue, zset: Map<string, string>): Plain {
   if (reply.t === 'error') return plain(reply);
   if (argv.length === 2) {
@@ -210,7 +146,7 @@ async function zsetContents(c: RespClient, key: string): Promise<Map<string, str
 
 async function both(ours: Conn, theirs: Conn, argv: string[]): Promise<[Plain, Plain]> {
   const name = argv[0]!.toUpperCase();
-  if (name === 'ZSCAN') return Promise.all([fullScan(ours, argv), fullScan(theirs, argv)]);
+  if (name === 'ZSCAN') return Promise.all([fullPairScan(ours, argv), fullPairScan(theirs, argv)]);
   const [a, b] = await Promise.all([ours.c.call(...argv), theirs.c.call(...argv)]);
   if (name === 'ZRANDMEMBER') {
     const zset = await zsetContents(ours.c, argv[1]!);
@@ -220,25 +156,7 @@ async function both(ours: Conn, theirs: Conn, argv: string[]): Promise<[Plain, P
 }
 
 describe('differential: sorted sets against redis-server 7.0', () => {
-  let server: ServerHandle;
-  let redis: RedisHandle;
-  const ours: Conn[] = [];
-  const theirs: Conn[] = [];
-
-  beforeAll(async () => {
-    [server, redis] = await Promise.all([startServer(), startRedis()]);
-    for (const proto of [2, 3] as const) {
-      const [o, t] = await Promise.all([RespClient.connect(server.port), RespClient.connect(redis.port)]);
-      if (proto === 3) await Promise.all([o.call('HELLO', '3'), t.call('HELLO', '3')]);
-      ours.push({ c: o, proto });
-      theirs.push({ c: t, proto });
-    }
-  });
-
-  afterAll(async () => {
-    for (const c of [...ours, ...theirs]) c.c.close();
-    await Promise.all([server?.cleanup(), redis?.stop()]);
-  });
+  const { ours, theirs } = serverPair();
 
   for (const seed of Array.from({ length: 16 }, (_, i) => i + 1)) {
     it(`seed ${seed}: 400 commands give the same replies (RESP2 and RESP3)`, async () => {

@@ -3,10 +3,10 @@
 // are exercised), runs them on a real pikiraft-server process and checks every reply against a
 // Map of Maps. After each sequence the whole keyspace is compared: every hash's HLEN and
 // HGETALL, a full HSCAN, and that no empty hash exists (DBSIZE counts only non-empty ones).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import fc from 'fast-check';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { bulkOf, describeModel, intOf, itemsOf } from '../helpers/model-check.js';
+import type { RespClient, RespValue } from '../helpers/resp-client.js';
 
 type Model = Map<string, Map<string, string>>;
 
@@ -64,19 +64,6 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('copy' as const), from: keyArb, to: keyArb }) },
 );
 
-const bulkOf = (v: RespValue): string | null => {
-  if (v.t === 'null') return null;
-  if (v.t !== 'bulk') throw new Error(`expected a bulk string, got ${JSON.stringify(v)}`);
-  return v.s;
-};
-const intOf = (v: RespValue): number => {
-  if (v.t !== 'int') throw new Error(`expected an integer, got ${JSON.stringify(v)}`);
-  return Number(v.n);
-};
-const itemsOf = (v: RespValue): string[] => {
-  if (v.t !== 'array') throw new Error(`expected an array, got ${JSON.stringify(v)}`);
-  return v.items.map((i) => bulkOf(i) ?? '<nil>');
-};
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 const pairsText = (h: Map<string, string>): string[] => sorted([...h].map(([f, v]) => JSON.stringify([f, v])));
 const pairsFromFlat = (flat: string[]): string[] => {
@@ -247,29 +234,4 @@ async function checkAll(c: RespClient, model: Model): Promise<void> {
   }
 }
 
-describe('hashes against an in-memory model (fast-check, real server)', () => {
-  let server: ServerHandle;
-  let client: RespClient;
-
-  beforeAll(async () => {
-    server = await startServer();
-    client = await RespClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await server?.cleanup();
-  });
-
-  it('every reply and the final state agree with the model', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 40 }), async (cmds) => {
-        await client.call('FLUSHALL');
-        const model: Model = new Map();
-        for (const cmd of cmds) await step(client, model, cmd);
-        await checkAll(client, model);
-      }),
-      { numRuns: 60, seed: 20260401, endOnFailure: true },
-    );
-  });
-});
+describeModel('hashes against an in-memory model (fast-check, real server)', { cmdArb, newModel: (): Model => new Map(), step, checkAll, seed: 20260401 });

@@ -4,10 +4,10 @@
 // is exercised on both sides), runs them on a real pikiraft-server process and checks every
 // reply against a Map of arrays. After each sequence the whole keyspace is compared: every
 // list's LLEN, LRANGE 0 -1, LINDEX at both ends, and that no empty list exists (DBSIZE).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import fc from 'fast-check';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { bulkOf, describeModel, intOf, itemsOf } from '../helpers/model-check.js';
+import type { RespClient } from '../helpers/resp-client.js';
 
 type Model = Map<string, string[]>;
 type End = 'LEFT' | 'RIGHT';
@@ -64,20 +64,6 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('del' as const), key: keyArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('rename' as const), from: keyArb, to: keyArb }) },
 );
-
-const bulkOf = (v: RespValue): string | null => {
-  if (v.t === 'null') return null;
-  if (v.t !== 'bulk') throw new Error(`expected a bulk string, got ${JSON.stringify(v)}`);
-  return v.s;
-};
-const intOf = (v: RespValue): number => {
-  if (v.t !== 'int') throw new Error(`expected an integer, got ${JSON.stringify(v)}`);
-  return Number(v.n);
-};
-const itemsOf = (v: RespValue): string[] => {
-  if (v.t !== 'array') throw new Error(`expected an array, got ${JSON.stringify(v)}`);
-  return v.items.map((i) => bulkOf(i) ?? '<nil>');
-};
 
 /** LRANGE/LTRIM's normalization: [start, stop) as array slice bounds. */
 function slice(len: number, start: number, stop: number): [number, number] {
@@ -254,29 +240,4 @@ async function checkAll(c: RespClient, model: Model): Promise<void> {
   }
 }
 
-describe('lists against an in-memory model (fast-check, real server)', () => {
-  let server: ServerHandle;
-  let client: RespClient;
-
-  beforeAll(async () => {
-    server = await startServer();
-    client = await RespClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await server?.cleanup();
-  });
-
-  it('every reply and the final state agree with the model', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 40 }), async (cmds) => {
-        await client.call('FLUSHALL');
-        const model: Model = new Map();
-        for (const cmd of cmds) await step(client, model, cmd);
-        await checkAll(client, model);
-      }),
-      { numRuns: 60, seed: 20260402, endOnFailure: true },
-    );
-  });
-});
+describeModel('lists against an in-memory model (fast-check, real server)', { cmdArb, newModel: (): Model => new Map(), step, checkAll, seed: 20260402 });

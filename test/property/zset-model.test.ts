@@ -4,10 +4,10 @@
 // as Redis orders a sorted set (score, then member bytes). After each sequence the whole keyspace
 // is compared: ZCARD, ZRANGE WITHSCORES both ways, a full ZSCAN, ranks, and that no empty sorted
 // set exists (DBSIZE counts only non-empty ones).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import fc from 'fast-check';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { RespClient, type RespValue } from '../helpers/resp-client.js';
+import { bulkOf, describeModel, intOf, itemsOf } from '../helpers/model-check.js';
+import type { RespClient, RespValue } from '../helpers/resp-client.js';
 
 type ZModel = Map<string, number>;
 type Model = Map<string, ZModel>;
@@ -65,20 +65,6 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('del' as const), key: keyArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('rename' as const), from: keyArb, to: keyArb }) },
 );
-
-const bulkOf = (v: RespValue): string | null => {
-  if (v.t === 'null') return null;
-  if (v.t !== 'bulk') throw new Error(`expected a bulk string, got ${JSON.stringify(v)}`);
-  return v.s;
-};
-const intOf = (v: RespValue): number => {
-  if (v.t !== 'int') throw new Error(`expected an integer, got ${JSON.stringify(v)}`);
-  return Number(v.n);
-};
-const itemsOf = (v: RespValue): string[] => {
-  if (v.t !== 'array') throw new Error(`expected an array, got ${JSON.stringify(v)}`);
-  return v.items.map((i) => bulkOf(i) ?? '<nil>');
-};
 
 /** Half-integer scores print the same with %.17g and String(). */
 const fmt = (n: number): string => String(n);
@@ -291,29 +277,4 @@ async function checkAll(c: RespClient, model: Model): Promise<void> {
   }
 }
 
-describe('sorted sets against an in-memory model (fast-check, real server)', () => {
-  let server: ServerHandle;
-  let client: RespClient;
-
-  beforeAll(async () => {
-    server = await startServer();
-    client = await RespClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await server?.cleanup();
-  });
-
-  it('every reply and the final state agree with the model', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 40 }), async (cmds) => {
-        await client.call('FLUSHALL');
-        const model: Model = new Map();
-        for (const cmd of cmds) await step(client, model, cmd);
-        await checkAll(client, model);
-      }),
-      { numRuns: 60, seed: 20261125, endOnFailure: true },
-    );
-  });
-});
+describeModel('sorted sets against an in-memory model (fast-check, real server)', { cmdArb, newModel: (): Model => new Map(), step, checkAll, seed: 20261125 });
