@@ -23,7 +23,7 @@ import { EtcdClient, type EtcdTransportKind } from './cluster/etcd-client.js';
 import { startEtcdCluster, type EtcdMember } from './cluster/etcd-cluster.js';
 import { runLoad, type LoadClient, type LoadResult } from './cluster/load.js';
 import { startPikiraftCluster, type PikiraftNode } from './cluster/pikiraft-cluster.js';
-import { cpuMs, installCleanup, killAll, runToEnd } from './cluster/processes.js';
+import { cpuMs, installCleanup, runMain, runToEnd } from './cluster/processes.js';
 import { RespClient } from './cluster/resp-client.js';
 import { formatReport, targetVerdicts, type EtcdConnections, type RedisBenchmarkRow, type Row } from './cluster/report.js';
 
@@ -297,14 +297,4 @@ async function main(): Promise<void> {
   for (const v of targetVerdicts(rows)) process.stderr.write(`${v}\n`);
 }
 
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (e: unknown) => {
-    process.stderr.write(`benchmark failed: ${(e as Error).stack ?? String(e)}\n`);
-    killAll();
-    process.exit(1);
-  },
-);
+runMain(main);

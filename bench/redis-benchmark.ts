@@ -5,12 +5,12 @@
 //
 // Every process started here is killed by PID on exit, error or Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/util/free-port.js';
+import { installCleanup, runMain, tempDir, track } from './cluster/processes.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/bench/, run from source via tsx in bench/: find the repository root either way.
@@ -55,31 +55,7 @@ function positiveInt(flag: string, text: string): number {
 
 // ---- processes ------------------------------------------------------------------------------
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function killAll(): void {
-  for (const c of children) {
-    if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) {
-      try {
-        process.kill(c.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  children.clear();
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-process.on('exit', killAll);
-
+installCleanup();
 
 /** Resolves once PING gets +PONG. */
 async function waitForPong(port: number, child: ChildProcess, name: string): Promise<void> {
@@ -112,11 +88,8 @@ interface Target {
 
 async function startTarget(name: string, command: string, args: (port: number, dir: string) => string[]): Promise<Target> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  tempDirs.push(dir);
-  const child = spawn(command, args(port, dir), { stdio: ['ignore', 'ignore', 'inherit'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  const dir = tempDir(`bench-${name}-`);
+  const child = track(spawn(command, args(port, dir), { stdio: ['ignore', 'ignore', 'inherit'] }));
   await waitForPong(port, child, name);
   return { name, port, child };
 }
@@ -144,8 +117,7 @@ type Results = Map<string, number>;
 async function runBenchmark(port: number, o: Options, pipeline: number, test: string): Promise<number | null> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(o.clients), '-n', String(o.requests)];
   args.push('-t', test, '-P', String(pipeline), '--csv');
-  const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
+  const child = track(spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -154,7 +126,6 @@ async function runBenchmark(port: number, o: Options, pipeline: number, test: st
     child.once('error', rej);
     child.once('close', (code) => res(code));
   });
-  children.delete(child);
   const ops = parseCsv(stdout).get(test.toUpperCase());
   // An error reply (e.g. an unimplemented command) makes redis-benchmark print it and exit non-zero.
   if (status !== 0 || ops === undefined || /Error from server/i.test(stderr)) {
@@ -256,14 +227,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${report}\nwritten to ${RESULTS}\n`);
 }
 
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (e: unknown) => {
-    process.stderr.write(`benchmark failed: ${(e as Error).stack ?? String(e)}\n`);
-    killAll();
-    process.exit(1);
-  },
-);
+runMain(main);

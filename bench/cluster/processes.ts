@@ -39,6 +39,28 @@ export function installCleanup(): void {
   process.on('exit', killAll);
 }
 
+/** Registers a child spawned elsewhere, so the one exit path kills it too. */
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Runs a benchmark's main, then exits 0 (or 1 with the error); every tracked process is killed either way. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => {
+      killAll();
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`benchmark failed: ${(e as Error).stack ?? String(e)}\n`);
+      killAll();
+      process.exit(1);
+    },
+  );
+}
+
 export function tempDir(prefix: string): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(d);
