@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './server.js';
+import { freePort, killOnWorkerExit } from './server.js';
 
 export interface RedisHandle {
   readonly port: number;
@@ -20,6 +20,7 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Red
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
     { stdio: 'ignore' },
   );
+  killOnWorkerExit(child);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const clients: Redis[] = [];
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });

@@ -9,6 +9,20 @@ import { freePort } from '../../src/util/free-port.js';
 export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+// Servers still running when the test worker exits (a failed beforeAll skips cleanup) are
+// killed by PID, so no test run leaves processes behind.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Kills `child` by PID when the test worker exits, if it is still running then. */
+export function killOnWorkerExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 const DIST_ENTRY = join(ROOT, 'dist/src/bin/pikiraft-server.js');
 const SRC_ENTRY = join(ROOT, 'src/bin/pikiraft-server.ts');
 
@@ -44,6 +58,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const args = ['--port', String(port), '--dir', dir, '--bind', '127.0.0.1', ...(opts.args ?? [])];
   const cmd = opts.dist ? [DIST_ENTRY, ...args] : ['--import', 'tsx', SRC_ENTRY, ...args];
   const child = spawn(process.execPath, cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnWorkerExit(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
