@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from '../../src/raft/core/index.js';
+import { MemoryStorage, Mulberry32, RaftNode } from '../../src/raft/core/index.js';
 import { RaftLog } from '../../src/raft/core/log.js';
 import type { Entry, Message } from '../../src/raft/core/index.js';
 import { Harness } from '../sim/harness.js';
@@ -218,5 +218,39 @@ describe('flow control and heartbeats', () => {
     expect(restarted.status()).toMatchObject({ term: 1, commit: 2, lastIndex: 2, role: 'follower' });
     h.stabilize();
     expect(h.appliedTexts(2)).toEqual(['a']);
+  });
+});
+
+describe('durability reported after advance (persisted: false)', () => {
+  it('a leader counts its own entries toward commit only once they are reported persisted', () => {
+    const storage = new MemoryStorage();
+    const node = new RaftNode({
+      id: 1,
+      peers: [1],
+      learners: [],
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      preVote: false,
+      checkQuorum: false,
+      maxInflightMsgs: 8,
+      maxInflightBytes: 0,
+      maxSizePerMsgBytes: 1 << 20,
+      rng: new Mulberry32(7),
+      storage,
+      applied: 0,
+    });
+    node.campaign();
+    expect(node.status().role).toBe('leader');
+    const rd = node.ready();
+    expect(rd.entries.map((e) => e.index)).toEqual([1]);
+    storage.append(rd.entries);
+    node.advance({ persisted: false });
+    // Handed to the driver, not yet durable: a lone voter must not commit it.
+    expect(node.status().commit).toBe(0);
+    node.persisted(1, rd.entries[0]!.term);
+    expect(node.status().commit).toBe(1);
+    // A report for an entry that was since replaced (wrong term) is ignored.
+    node.persisted(1, 999);
+    expect(node.status().commit).toBe(1);
   });
 });
