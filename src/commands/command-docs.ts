@@ -1810,6 +1810,24 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "psubscribe": {
+    "docs": {
+      "summary": "Listen for messages published to channels matching the given patterns",
+      "since": "2.0.0",
+      "group": "pubsub",
+      "complexity": "O(N) where N is the number of patterns the client is already subscribed to.",
+      "arguments": [
+        {
+          "name": "pattern",
+          "type": "block",
+          "flags": ["multiple"],
+          "arguments": [{"name":"pattern","type":"pattern"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
   "pttl": {
     "docs": {
       "summary": "Get the time to live for a key in milliseconds",
@@ -1827,6 +1845,80 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
         "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
       },
     ],
+  },
+  "publish": {
+    "docs": {
+      "summary": "Post a message to a channel",
+      "since": "2.0.0",
+      "group": "pubsub",
+      "complexity": "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
+      "arguments": [{"name":"channel","type":"string"},{"name":"message","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "pubsub": {
+    "docs": {
+      "summary": "A container for Pub/Sub commands",
+      "since": "2.8.0",
+      "group": "pubsub",
+      "complexity": "Depends on subcommand.",
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "pubsub|channels": {
+    "docs": {
+      "summary": "List active channels",
+      "since": "2.8.0",
+      "group": "pubsub",
+      "complexity": "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)",
+      "arguments": [{"name":"pattern","type":"pattern","flags":["optional"]}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "pubsub|help": {
+    "docs": {
+      "summary": "Show helpful text about the different subcommands",
+      "since": "6.2.0",
+      "group": "pubsub",
+      "complexity": "O(1)",
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "pubsub|numpat": {
+    "docs": {
+      "summary": "Get the count of unique patterns pattern subscriptions",
+      "since": "2.8.0",
+      "group": "pubsub",
+      "complexity": "O(1)",
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "pubsub|numsub": {
+    "docs": {
+      "summary": "Get the count of subscribers for channels",
+      "since": "2.8.0",
+      "group": "pubsub",
+      "complexity": "O(N) for the NUMSUB subcommand, where N is the number of requested channels",
+      "arguments": [{"name":"channel","type":"string","flags":["optional","multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "punsubscribe": {
+    "docs": {
+      "summary": "Stop listening for messages posted to channels matching the given patterns",
+      "since": "2.0.0",
+      "group": "pubsub",
+      "complexity": "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
+      "arguments": [{"name":"pattern","type":"pattern","flags":["optional","multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [],
   },
   "quit": {
     "docs": {"summary":"Close the connection","since":"1.0.0","group":"connection","complexity":"O(1)"},
@@ -2465,6 +2557,17 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "subscribe": {
+    "docs": {
+      "summary": "Listen for messages published to the given channels",
+      "since": "2.0.0",
+      "group": "pubsub",
+      "complexity": "O(N) where N is the number of channels to subscribe to.",
+      "arguments": [{"name":"channel","type":"string","flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
   "substr": {
     "docs": {
       "summary": "Get a substring of the string stored at a key",
@@ -2615,6 +2718,17 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
         "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
       },
     ],
+  },
+  "unsubscribe": {
+    "docs": {
+      "summary": "Stop listening for messages posted to the given channels",
+      "since": "2.0.0",
+      "group": "pubsub",
+      "complexity": "O(N) where N is the number of clients already subscribed to a channel.",
+      "arguments": [{"name":"channel","type":"string","flags":["optional","multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [],
   },
   "zadd": {
     "docs": {

@@ -1,5 +1,5 @@
 // Connection commands (PING, ECHO, QUIT, SELECT, ...): they run on the node the client talks to.
-import { bulk, bulkOrNull, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
+import { bulk, bulkOrNull, bulks, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
 import type { ClientFilter, Session } from './context.js';
 import { containerCommand } from './table.js';
 import { parseSafeInt } from './args.js';
@@ -13,8 +13,10 @@ export const connectionCommands: Command[] = [
   localCommand(
     'ping',
     { arity: -1, flags: ['fast'], acl: ['@fast', '@connection'], docs: docs('Returns the server\'s liveliness response.', '1.0.0') },
-    (_session, argv): Reply => {
+    (session, argv): Reply => {
       if (argv.length > 2) return E.wrongArity('ping');
+      // A RESP2 subscriber reads replies as messages: PING answers in a message's shape.
+      if (session.proto === 2 && session.server.pubsub.subscriptionCount(session) > 0) return bulks(['pong', argv.length === 2 ? argv[1]! : '']);
       return argv.length === 2 ? bulk(argv[1]!) : PONG;
     },
   ),

@@ -4,6 +4,7 @@
 import type { ProtocolVersion } from '../resp/encoder.js';
 import type { Keyspace, KeyCounts, MutableKeyspace } from '../state-machine/keyspace.js';
 import type { Rng } from '../util/rng.js';
+import type { Reply } from '../resp/reply.js';
 
 export interface ReadContext {
   readonly db: number;
@@ -30,8 +31,33 @@ export interface ScanCursors {
   register(lastKey: Buffer): bigint;
 }
 
+/** A client that can receive pub/sub messages. */
+export interface Subscriber {
+  /** Queues an out-of-band reply (subscribe confirmations, messages) after those already queued. */
+  sendPush(reply: Reply): void;
+}
+
+/** The node-local pub/sub registry (server/pubsub.ts); counts are the client's channels + patterns. */
+export interface PubSubApi {
+  subscribe(s: Subscriber, channel: Buffer): number;
+  unsubscribe(s: Subscriber, channel: Buffer): number;
+  psubscribe(s: Subscriber, pattern: Buffer): number;
+  punsubscribe(s: Subscriber, pattern: Buffer): number;
+  channelsOf(s: Subscriber): Buffer[];
+  patternsOf(s: Subscriber): Buffer[];
+  channelCount(s: Subscriber): number;
+  patternCount(s: Subscriber): number;
+  subscriptionCount(s: Subscriber): number;
+  removeAll(s: Subscriber): void;
+  /** Delivers to this node's subscribers; returns how many received it. */
+  publish(channel: Buffer, message: Buffer): number;
+  activeChannels(pattern: Buffer | null): Buffer[];
+  numsub(channel: Buffer): number;
+  numpat(): number;
+}
+
 /** A client connection as connection/server commands see it. */
-export interface Session {
+export interface Session extends Subscriber {
   readonly id: number;
   db: number;
   proto: ProtocolVersion;
@@ -57,6 +83,7 @@ export interface ServerApi {
   readonly startTimeMs: number;
   readonly runId: string;
   readonly config: ConfigApi;
+  readonly pubsub: PubSubApi;
   info(sections: readonly string[]): string;
   clients(): readonly Session[];
   /** CLIENT KILL: closes matching clients, returns how many. */

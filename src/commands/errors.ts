@@ -65,6 +65,9 @@ export const E = {
   protocolVersionNotInteger: err('ERR Protocol version is not an integer or out of range'),
   noAuthHello: err('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
   syntaxInOption: (opt: Buffer): Reply => err(`ERR Syntax error in HELLO option '${bytesToText(opt)}'`),
+  /** A RESP2 client in subscribed mode (server.c processCommand). */
+  onlyPubSubAllowed: (fullName: string): Reply =>
+    err(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
   noSuchClient: err('ERR No such client'),
   clientIdNotPositive: err('ERR client-id should be greater than 0'),
   unknownClientType: (type: Buffer): Reply => err(`ERR Unknown client type '${bytesToText(type)}'`),

@@ -29,6 +29,7 @@ export class Connection implements Session {
   private writeScheduled = false;
   private closing = false;
   private closed = false;
+  private pushesSilenced = false;
   /** Settles when this client's latest write (or read) has been applied (or executed). */
   lastWrite: Promise<unknown> | null = null;
   lastRead: Promise<unknown> | null = null;
@@ -72,7 +73,10 @@ export class Connection implements Session {
       this.lastCommand = r.argv[0]!.toString('latin1').toLowerCase();
       const skip = this.replyMode === 'skip';
       if (skip) this.replyMode = 'on';
+      // Pushes made while the command runs (SUBSCRIBE confirmations) are its replies: SKIP drops them too.
+      this.pushesSilenced = skip;
       const result = this.dispatcher.dispatch(this, r.argv);
+      this.pushesSilenced = false;
       const silent = skip || this.replyMode === 'off';
       if (result instanceof Promise) this.push({ reply: null, promise: silent ? result.then(() => NONE_REPLY) : result });
       else this.push({ reply: silent && result.t !== 'none' ? NONE_REPLY : result, promise: null });
@@ -125,6 +129,7 @@ export class Connection implements Session {
 
   /** Pushes an out-of-band message (pub/sub, RESP3 push) after the replies already queued. */
   sendPush(reply: Reply): void {
+    if (this.closed || this.pushesSilenced || this.replyMode === 'off') return;
     this.push({ reply, promise: null });
   }
 
@@ -144,10 +149,12 @@ export class Connection implements Session {
     this.closed = true;
     this.closing = true;
     this.socket.destroy();
+    this.server.pubsub.removeAll(this);
     this.onClose();
   }
 
   reset(): void {
+    this.server.pubsub.removeAll(this);
     this.db = 0;
     this.proto = 2;
     this.name = '';
@@ -166,10 +173,10 @@ export class Connection implements Session {
       ['name', this.name],
       ['age', Math.floor((now - this.createdMs) / 1000)],
       ['idle', Math.floor((now - this.lastInteractionMs) / 1000)],
-      ['flags', 'N'],
+      ['flags', this.server.pubsub.subscriptionCount(this) > 0 ? 'P' : 'N'],
       ['db', this.db],
-      ['sub', 0],
-      ['psub', 0],
+      ['sub', this.server.pubsub.channelCount(this)],
+      ['psub', this.server.pubsub.patternCount(this)],
       ['ssub', 0],
       ['multi', -1],
       ['qbuf', this.parser.bufferedBytes],

@@ -25,6 +25,9 @@ export function resolveCommand(table: CommandTable, argv: readonly Buffer[]): Co
   return arityOk(cmd.arity, argv.length) ? cmd : E.wrongArity(cmd.fullName);
 }
 
+/** What a RESP2 client may run while subscribed (QUIT and RESET leave the mode). */
+const SUBSCRIBED_MODE_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
 const localRng = { next: Math.random, int: (n: number): number => Math.floor(Math.random() * n) };
 
 /** How writes reach the leader; read from config on every call so CONFIG SET applies at once. */
@@ -59,6 +62,13 @@ export class Dispatcher {
     if (!conn.authenticated && !cmd.flags.includes('no_auth')) {
       this.stats.rejectedCommand(cmd.fullName);
       return E.noAuth;
+    }
+    // RESP2 subscribed mode (server.c processCommand): replies and messages share one stream, so
+    // only commands whose replies look like messages are allowed. RESP3 has no such limit.
+    if (conn.proto === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName) && conn.server.pubsub.subscriptionCount(conn) > 0) {
+      const fullName = this.table.byArgv(argv)?.fullName ?? cmd.fullName;
+      this.stats.rejectedCommand(fullName);
+      return E.onlyPubSubAllowed(fullName);
     }
     const startNs = process.hrtime.bigint();
     const result = this.execute(conn, cmd, argv);

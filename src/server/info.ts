@@ -10,7 +10,7 @@ import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
 
 export interface InfoSources {
-  readonly server: { readonly startTimeMs: number; readonly runId: string; lastSaveUnixSec(): number };
+  readonly server: { readonly startTimeMs: number; readonly runId: string; lastSaveUnixSec(): number; readonly pubsub: { numChannels(): number; numpat(): number } };
   readonly config: Config;
   readonly stats: CommandStats;
   readonly connections: readonly Connection[];
@@ -80,6 +80,8 @@ const SECTIONS: Record<string, (s: InfoSources) => Fields> = {
     ['expired_keys', 0],
     ['keyspace_hits', 0],
     ['keyspace_misses', 0],
+    ['pubsub_channels', s.server.pubsub.numChannels()],
+    ['pubsub_patterns', s.server.pubsub.numpat()],
     ['total_error_replies', s.stats.errorReplies],
     ['rocksdb_read_batches', s.store.stats.readBatches],
     ['rocksdb_reads', s.store.stats.reads],

@@ -20,6 +20,7 @@ import { Connection } from './connection.js';
 import { Dispatcher, resolveCommand } from './dispatch.js';
 import { renderInfo } from './info.js';
 import { ScanCursorTable } from './scan-cursors.js';
+import { PubSubRegistry } from './pubsub.js';
 import { CommandStats } from './stats.js';
 import { pinoLevel } from './logger.js';
 
@@ -29,6 +30,7 @@ export class Server implements ServerApi {
   readonly startTimeMs = Date.now();
   readonly runId = randomBytes(20).toString('hex');
   readonly stats = new CommandStats();
+  readonly pubsub = new PubSubRegistry();
   private readonly connections = new Map<number, Connection>();
   private nextClientId = 1;
   private listeners: NetServer[] = [];
@@ -227,7 +229,7 @@ export class Server implements ServerApi {
       if (filter.addr !== undefined && c.remoteAddress !== filter.addr) continue;
       if (filter.laddr !== undefined && c.localAddress !== filter.laddr) continue;
       if (filter.user !== undefined && filter.user !== 'default') continue;
-      if (filter.type !== undefined && !['normal'].includes(filter.type)) continue;
+      if (filter.type !== undefined && filter.type !== (this.pubsub.subscriptionCount(c) > 0 ? 'pubsub' : 'normal')) continue;
       if (c === self) c.closeAfterReply();
       else c.kill();
       killed++;
