@@ -67,19 +67,23 @@ function toKeySpec(v: RespValue): KeySpec {
   const fkSpec = entriesOf(fk.get('spec')!);
   const bsType = textOf(bs.get('type')!);
   const fkType = textOf(fk.get('type')!);
-  if (bsType !== 'index' && bsType !== 'keyword') throw new Error(`begin_search type ${bsType} is not modelled`);
-  if (fkType !== 'range' && fkType !== 'keynum') throw new Error(`find_keys type ${fkType} is not modelled`);
+  if (bsType !== 'index' && bsType !== 'keyword' && bsType !== 'unknown') throw new Error(`begin_search type ${bsType} is not modelled`);
+  if (fkType !== 'range' && fkType !== 'keynum' && fkType !== 'unknown') throw new Error(`find_keys type ${fkType} is not modelled`);
   return {
     ...(m.has('notes') && { notes: optText(m, 'notes') }),
     flags: itemsOf(m.get('flags')!).map(textOf) as KeySpecFlag[],
     beginSearch:
       bsType === 'index'
         ? { type: 'index', index: intOf(bsSpec.get('index')!) }
-        : { type: 'keyword', keyword: textOf(bsSpec.get('keyword')!), startFrom: intOf(bsSpec.get('startfrom')!) },
+        : bsType === 'keyword'
+          ? { type: 'keyword', keyword: textOf(bsSpec.get('keyword')!), startFrom: intOf(bsSpec.get('startfrom')!) }
+          : { type: 'unknown' },
     findKeys:
       fkType === 'range'
         ? { type: 'range', lastKey: intOf(fkSpec.get('lastkey')!), keyStep: intOf(fkSpec.get('keystep')!), limit: intOf(fkSpec.get('limit')!) }
-        : { type: 'keynum', keyNumIdx: intOf(fkSpec.get('keynumidx')!), firstKey: intOf(fkSpec.get('firstkey')!), keyStep: intOf(fkSpec.get('keystep')!) },
+        : fkType === 'keynum'
+          ? { type: 'keynum', keyNumIdx: intOf(fkSpec.get('keynumidx')!), firstKey: intOf(fkSpec.get('firstkey')!), keyStep: intOf(fkSpec.get('keystep')!) }
+          : { type: 'unknown' },
   };
 }
 

@@ -2458,6 +2458,113 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "sort": {
+    "docs": {
+      "summary": "Sort the elements in a list, set or sorted set",
+      "since": "1.0.0",
+      "group": "generic",
+      "complexity": "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"pattern","type":"pattern","keySpecIndex":1,"token":"BY","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+        {
+          "name": "pattern",
+          "type": "pattern",
+          "keySpecIndex": 1,
+          "token": "GET",
+          "flags": ["optional","multiple","multiple_token"],
+        },
+        {
+          "name": "order",
+          "type": "oneof",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"asc","type":"pure-token","token":"ASC"},
+            {"name":"desc","type":"pure-token","token":"DESC"},
+          ],
+        },
+        {"name":"sorting","type":"pure-token","token":"ALPHA","flags":["optional"]},
+        {"name":"destination","type":"key","keySpecIndex":2,"token":"STORE","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "notes": "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"unknown"},
+        "findKeys": {"type":"unknown"},
+      },
+      {
+        "notes": "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"unknown"},
+        "findKeys": {"type":"unknown"},
+      },
+    ],
+  },
+  "sort_ro": {
+    "docs": {
+      "summary": "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
+      "since": "7.0.0",
+      "group": "generic",
+      "complexity": "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"pattern","type":"pattern","keySpecIndex":1,"token":"BY","flags":["optional"]},
+        {
+          "name": "offset_count",
+          "type": "block",
+          "token": "LIMIT",
+          "flags": ["optional"],
+          "arguments": [{"name":"offset","type":"integer"},{"name":"count","type":"integer"}],
+        },
+        {
+          "name": "pattern",
+          "type": "pattern",
+          "keySpecIndex": 1,
+          "token": "GET",
+          "flags": ["optional","multiple","multiple_token"],
+        },
+        {
+          "name": "order",
+          "type": "oneof",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"asc","type":"pure-token","token":"ASC"},
+            {"name":"desc","type":"pure-token","token":"DESC"},
+          ],
+        },
+        {"name":"sorting","type":"pure-token","token":"ALPHA","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "notes": "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"unknown"},
+        "findKeys": {"type":"unknown"},
+      },
+    ],
+  },
   "spop": {
     "docs": {
       "summary": "Remove and return one or multiple random members from a set",

@@ -80,10 +80,12 @@ function keySpecReply(spec: KeySpec): Reply {
         bulk('spec'),
         bs.type === 'index'
           ? map([[bulk('index'), int(bs.index)]])
-          : map([
-              [bulk('keyword'), bulk(bs.keyword)],
-              [bulk('startfrom'), int(bs.startFrom)],
-            ]),
+          : bs.type === 'keyword'
+            ? map([
+                [bulk('keyword'), bulk(bs.keyword)],
+                [bulk('startfrom'), int(bs.startFrom)],
+              ])
+            : map([]),
       ],
     ]),
   ]);
@@ -94,7 +96,9 @@ function keySpecReply(spec: KeySpec): Reply {
       [bulk('type'), bulk(fk.type)],
       [
         bulk('spec'),
-        fk.type === 'range'
+        fk.type === 'unknown'
+          ? map([])
+          : fk.type === 'range'
           ? map([
               [bulk('lastkey'), int(fk.lastKey)],
               [bulk('keystep'), int(fk.keyStep)],
@@ -207,6 +211,41 @@ const VARIABLE_KEY_FLAGS: ReadonlyMap<string, (argv: readonly Buffer[]) => KeyRe
   ],
 ]);
 
+/**
+ * Native getkeys procedures, used when the key specs cannot find every key. SORT (sortGetKeys):
+ * the sorted key, and the last STORE's key; LIMIT, GET and BY skip their arguments, and the
+ * STORE check comes first for every argument, as in Redis.
+ */
+const GETKEYS_PROCS: ReadonlyMap<string, (argv: readonly Buffer[]) => KeyRef[]> = new Map([
+  [
+    'sort',
+    (argv: readonly Buffer[]): KeyRef[] => {
+      const keys: KeyRef[] = [{ pos: 1, flags: ['RO', 'access'] }];
+      let store: KeyRef | null = null;
+      const skips: readonly [string, number][] = [
+        ['limit', 2],
+        ['get', 1],
+        ['by', 1],
+      ];
+      for (let i = 2; i < argv.length; i++) {
+        const arg = argv[i]!.toString('latin1').toLowerCase();
+        for (const [name, skip] of skips) {
+          if (arg === name) {
+            i += skip;
+            break;
+          } else if (arg === 'store' && i + 1 < argv.length) {
+            store = { pos: i + 1, flags: ['OW', 'update'] };
+            break;
+          }
+        }
+      }
+      return store ? [...keys, store] : keys;
+    },
+  ],
+  // sortROGetKeys: the sorted key only.
+  ['sort_ro', (): KeyRef[] => [{ pos: 1, flags: ['RO', 'access'] }]],
+]);
+
 /** Redis's getKeysUsingKeySpecs: the key positions, or null when an argument makes a spec invalid. */
 function keysFromSpecs(cmd: Command, argv: readonly Buffer[]): KeyRef[] | null {
   const argc = argv.length;
@@ -214,6 +253,7 @@ function keysFromSpecs(cmd: Command, argv: readonly Buffer[]): KeyRef[] | null {
   for (const spec of cmd.keySpecs) {
     let first = 0;
     const bs = spec.beginSearch;
+    if (bs.type === 'unknown' || spec.findKeys.type === 'unknown') return null;
     if (bs.type === 'index') {
       first = bs.index;
     } else {
@@ -260,7 +300,8 @@ function getKeys(table: CommandTable, argv: readonly Buffer[], withFlags: boolea
   if (!variable && !cmd.keySpecs.some((s) => !s.flags.includes('not_key'))) return E.commandHasNoKeys;
   const argc = target.length;
   if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity) return E.invalidGetkeysArity;
-  const keys = variable ? variable(target) : (keysFromSpecs(cmd, target) ?? []);
+  const proc = GETKEYS_PROCS.get(cmd.fullName);
+  const keys = variable ? variable(target) : (keysFromSpecs(cmd, target) ?? (proc ? proc(target) : []));
   if (keys.length === 0) return cmd.flags.includes('no_mandatory_keys') ? array([]) : E.invalidGetkeysArguments;
   return array(keys.map((k) => (withFlags ? array([bulk(target[k.pos]!), simples(keySpecFlags(k.flags))]) : bulk(target[k.pos]!))));
 }

@@ -114,6 +114,8 @@ export const E = {
   withscoresWithBylex: err('ERR syntax error, WITHSCORES not supported in combination with BYLEX'),
   atLeastOneInputKey: (fullName: string): Reply => err(`ERR at least 1 input key is needed for '${fullName}' command`),
   weightNotFloat: err('ERR weight value is not a float'),
+  // SORT (sort.c)
+  sortScoresNotDouble: err("ERR One or more scores can't be converted into double"),
 } as const;
 
 function clip(s: string, max: number): string {

@@ -7,10 +7,11 @@ import { listCommands } from './list.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
 import { zsetCommands } from './zset.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...keyspaceCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
 }

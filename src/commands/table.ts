@@ -86,12 +86,15 @@ export type KeySpecFlag = (typeof KEY_SPEC_FLAGS)[number];
 /** Where the search for keys starts: a fixed argument index, or after a keyword. */
 export type BeginSearch =
   | { readonly type: 'index'; readonly index: number }
-  | { readonly type: 'keyword'; readonly keyword: string; readonly startFrom: number };
+  | { readonly type: 'keyword'; readonly keyword: string; readonly startFrom: number }
+  /** Keys that cannot be found from the arguments (SORT's BY and GET patterns). */
+  | { readonly type: 'unknown' };
 
 /** Which arguments from the start are keys: a range, or a count given by an argument. */
 export type FindKeys =
   | { readonly type: 'range'; readonly lastKey: number; readonly keyStep: number; readonly limit: number }
-  | { readonly type: 'keynum'; readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number };
+  | { readonly type: 'keynum'; readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number }
+  | { readonly type: 'unknown' };
 
 /** A Redis 7.0 key specification: where the keys are and how the command uses them. */
 export interface KeySpec {

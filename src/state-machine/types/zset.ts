@@ -46,6 +46,11 @@ export function zsetEncoding(meta: Meta): ZSetEncoding {
   return meta.extra.length > 0 && meta.extra[0] === SKIPLIST[0] ? 'skiplist' : 'listpack';
 }
 
+/** SORT converts a listpack sorted set to a skiplist (sort.c zsetConvert), whatever its size. */
+export function convertToSkiplist(w: CollectionWriter): void {
+  w.setExtra(SKIPLIST);
+}
+
 /** One element of a sorted set. */
 export interface ZEntry {
   readonly member: Buffer;
