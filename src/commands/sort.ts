@@ -277,8 +277,99 @@ async function sortElements(
     }
     return a.desc ? -cmp : cmp;
   };
-  items.sort(compare);
+  // Redis sorts a BY pattern's LIMIT range with its partial quicksort, everything else with
+  // glibc's qsort (a merge sort: stable). Ties (equal ALPHA BY values) land where each leaves them.
+  if (byValues !== null && (start !== 0 || end !== items.length - 1)) pqsort(items, compare, start, end);
+  else items.sort(compare);
   return { items, start, end };
+}
+
+/**
+ * Redis's pqsort.c (NetBSD's qsort, Bentley & McIlroy, modified to sort only what overlaps the
+ * element range [lrange, rrange]), step for step so that ties end up where Redis puts them.
+ */
+function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
+  const swap = (i: number, j: number): void => {
+    const t = v[i]!;
+    v[i] = v[j]!;
+    v[j] = t;
+  };
+  const vecswap = (i: number, j: number, n: number): void => {
+    for (let k = 0; k < n; k++) swap(i + k, j + k);
+  };
+  const c = (i: number, j: number): number => cmp(v[i]!, v[j]!);
+  const med3 = (a: number, b: number, d: number): number =>
+    c(a, b) < 0 ? (c(b, d) < 0 ? b : c(a, d) < 0 ? d : a) : c(b, d) > 0 ? b : c(a, d) < 0 ? a : d;
+  const insertionSort = (base: number, n: number): void => {
+    for (let pm = base + 1; pm < base + n; pm++) for (let pl = pm; pl > base && c(pl - 1, pl) > 0; pl--) swap(pl, pl - 1);
+  };
+  /** Whether elements [l, l + r) are wholly outside [lrange, rrange]. */
+  const outside = (l: number, r: number): boolean => (lrange < l && rrange < l) || (lrange >= l + r && rrange >= l + r);
+  const sort = (first: number, count: number): void => {
+    let base = first;
+    let n = count;
+    for (;;) {
+      let swapped = false;
+      if (n < 7) {
+        insertionSort(base, n);
+        return;
+      }
+      let pm = base + Math.floor(n / 2);
+      if (n > 7) {
+        let pl = base;
+        let pn = base + n - 1;
+        if (n > 40) {
+          const d = Math.floor(n / 8);
+          pl = med3(pl, pl + d, pl + 2 * d);
+          pm = med3(pm - d, pm, pm + d);
+          pn = med3(pn - 2 * d, pn - d, pn);
+        }
+        pm = med3(pl, pm, pn);
+      }
+      swap(base, pm);
+      let pa = base + 1;
+      let pb = pa;
+      let pc = base + n - 1;
+      let pd = pc;
+      for (;;) {
+        let r: number;
+        while (pb <= pc && (r = c(pb, base)) <= 0) {
+          if (r === 0) {
+            swapped = true;
+            swap(pa++, pb);
+          }
+          pb++;
+        }
+        while (pb <= pc && (r = c(pc, base)) >= 0) {
+          if (r === 0) {
+            swapped = true;
+            swap(pc, pd--);
+          }
+          pc--;
+        }
+        if (pb > pc) break;
+        swap(pb++, pc--);
+        swapped = true;
+      }
+      if (!swapped) {
+        insertionSort(base, n);
+        return;
+      }
+      const pn = base + n;
+      let r = Math.min(pa - base, pb - pa);
+      vecswap(base, pb - r, r);
+      r = Math.min(pd - pc, pn - pd - 1);
+      vecswap(pb, pn - r, r);
+      if ((r = pb - pa) > 1 && !outside(base, r)) sort(base, r);
+      if ((r = pd - pc) > 1) {
+        base = pn - r;
+        n = r;
+        if (!outside(base, n)) continue;
+      }
+      return;
+    }
+  };
+  sort(0, v.length);
 }
 
 /** The output: each element, or for each element the value of every GET pattern (null when none). */
