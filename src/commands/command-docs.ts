@@ -36,6 +36,207 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     "tips": [],
     "keySpecs": [],
   },
+  "blmove": {
+    "docs": {
+      "summary": "Pop an element from a list, push it to another list and return it; or block until one is available",
+      "since": "6.2.0",
+      "group": "list",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"source","type":"key","keySpecIndex":0},
+        {"name":"destination","type":"key","keySpecIndex":1},
+        {
+          "name": "wherefrom",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+        {
+          "name": "whereto",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+        {"name":"timeout","type":"double"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "blmpop": {
+    "docs": {
+      "summary": "Pop elements from a list, or block until one is available",
+      "since": "7.0.0",
+      "group": "list",
+      "complexity": "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+      "arguments": [
+        {"name":"timeout","type":"double"},
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {
+          "name": "where",
+          "type": "oneof",
+          "arguments": [
+            {"name":"left","type":"pure-token","token":"LEFT"},
+            {"name":"right","type":"pure-token","token":"RIGHT"},
+          ],
+        },
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "blpop": {
+    "docs": {
+      "summary": "Remove and get the first element in a list, or block until one is available",
+      "since": "2.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of provided keys.",
+      "history": [["6.0.0","`timeout` is interpreted as a double instead of an integer."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},{"name":"timeout","type":"double"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-2,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "brpop": {
+    "docs": {
+      "summary": "Remove and get the last element in a list, or block until one is available",
+      "since": "2.0.0",
+      "group": "list",
+      "complexity": "O(N) where N is the number of provided keys.",
+      "history": [["6.0.0","`timeout` is interpreted as a double instead of an integer."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},{"name":"timeout","type":"double"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-2,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "brpoplpush": {
+    "docs": {
+      "summary": "Pop an element from a list, push it to another list and return it; or block until one is available",
+      "since": "2.2.0",
+      "group": "list",
+      "complexity": "O(1)",
+      "docFlags": ["deprecated"],
+      "deprecatedSince": "6.2.0",
+      "replacedBy": "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
+      "history": [["6.0.0","`timeout` is interpreted as a double instead of an integer."]],
+      "arguments": [
+        {"name":"source","type":"key","keySpecIndex":0},
+        {"name":"destination","type":"key","keySpecIndex":1},
+        {"name":"timeout","type":"double"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bzmpop": {
+    "docs": {
+      "summary": "Remove and return members with scores in a sorted set or block until one is available",
+      "since": "7.0.0",
+      "group": "sorted-set",
+      "complexity": "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+      "arguments": [
+        {"name":"timeout","type":"double"},
+        {"name":"numkeys","type":"integer"},
+        {"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},
+        {
+          "name": "where",
+          "type": "oneof",
+          "arguments": [{"name":"min","type":"pure-token","token":"MIN"},{"name":"max","type":"pure-token","token":"MAX"}],
+        },
+        {"name":"count","type":"integer","token":"COUNT","flags":["optional"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"keynum","keyNumIdx":0,"firstKey":1,"keyStep":1},
+      },
+    ],
+  },
+  "bzpopmax": {
+    "docs": {
+      "summary": "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+      "since": "5.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) with N being the number of elements in the sorted set.",
+      "history": [["6.0.0","`timeout` is interpreted as a double instead of an integer."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},{"name":"timeout","type":"double"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-2,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bzpopmin": {
+    "docs": {
+      "summary": "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+      "since": "5.0.0",
+      "group": "sorted-set",
+      "complexity": "O(log(N)) with N being the number of elements in the sorted set.",
+      "history": [["6.0.0","`timeout` is interpreted as a double instead of an integer."]],
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]},{"name":"timeout","type":"double"}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","delete"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-2,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "client": {
     "docs": {
       "summary": "A container for client connection commands",
@@ -212,6 +413,28 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       "group": "connection",
       "complexity": "O(1)",
       "arguments": [{"name":"connection-name","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "client|unblock": {
+    "docs": {
+      "summary": "Unblock a client blocked in a blocking command from a different connection",
+      "since": "5.0.0",
+      "group": "connection",
+      "complexity": "O(log N) where N is the number of client connections",
+      "arguments": [
+        {"name":"client-id","type":"integer"},
+        {
+          "name": "timeout_error",
+          "type": "oneof",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"timeout","type":"pure-token","token":"TIMEOUT"},
+            {"name":"error","type":"pure-token","token":"ERROR"},
+          ],
+        },
+      ],
     },
     "tips": [],
     "keySpecs": [],

@@ -2,7 +2,7 @@
 import { bulk, bulkOrNull, bulks, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
 import type { ClientFilter, Session } from './context.js';
 import { containerCommand } from './table.js';
-import { parseSafeInt } from './args.js';
+import { parseInt64, parseSafeInt } from './args.js';
 import { E } from './errors.js';
 import { localCommand, type Command } from './table.js';
 import { DATABASES } from '../state-machine/keyspace.js';
@@ -124,6 +124,23 @@ export const connectionCommands: Command[] = [
       (session, argv) => {
         if (argv.length !== 2) return E.syntax;
         return bulk(session.server.clients().map((c) => `${c.describe()}\n`).join(''));
+      },
+    ),
+    localCommand(
+      'client|unblock',
+      { arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['@admin', '@slow', '@dangerous', '@connection'], docs: docs('Unblocks a client blocked by a blocking command from a different connection.', '5.0.0') },
+      (session, argv) => {
+        if (argv.length > 4) return E.subcommandSyntax(argv[1]!, 'client');
+        let error = false;
+        if (argv.length === 4) {
+          const reason = argv[3]!.toString('latin1').toLowerCase();
+          if (reason === 'error') error = true;
+          else if (reason !== 'timeout') return E.unblockReason;
+        }
+        const id = parseInt64(argv[2]!);
+        if (id === null) return E.notInteger;
+        const unblocked = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) && session.server.blocking.unblock(Number(id), error ? E.unblocked : null);
+        return int(unblocked ? 1 : 0);
       },
     ),
     localCommand(

@@ -56,6 +56,15 @@ export interface PubSubApi {
   numpat(): number;
 }
 
+/** Clients blocked in BLPOP and the like (server/blocking.ts), by client id. */
+export interface BlockingApi {
+  isBlocked(clientId: number): boolean;
+  blockedCount(): number;
+  /** CLIENT UNBLOCK: releases a blocked client with nil (reply null) or the given error. */
+  unblock(clientId: number, reply: Reply | null): boolean;
+  disconnect(clientId: number): void;
+}
+
 /** A client connection as connection/server commands see it. */
 export interface Session extends Subscriber {
   readonly id: number;
@@ -84,6 +93,7 @@ export interface ServerApi {
   readonly runId: string;
   readonly config: ConfigApi;
   readonly pubsub: PubSubApi;
+  readonly blocking: BlockingApi;
   info(sections: readonly string[]): string;
   clients(): readonly Session[];
   /** CLIENT KILL: closes matching clients, returns how many. */

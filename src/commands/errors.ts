@@ -56,6 +56,9 @@ export const E = {
   gtLtNx: err('ERR GT, LT, and/or NX options at the same time are not compatible'),
   timeoutNotFloat: err('ERR timeout is not a float or out of range'),
   timeoutNegative: err('ERR timeout is negative'),
+  /** A blocked client released by CLIENT UNBLOCK id ERROR. */
+  unblocked: err('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
+  unblockReason: err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'),
   noAuth: err('NOAUTH Authentication required.'),
   wrongPass: err('WRONGPASS invalid username-password pair or user is disabled.'),
   noPassSet: err(

@@ -1,4 +1,5 @@
 // The full command table: every family registers its commands here.
+import { blockingCommands } from './blocking.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
@@ -13,5 +14,7 @@ import { zsetCommands } from './zset.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
+  const families = [...listCommands, ...zsetCommands];
+  const blocking = blockingCommands((name) => families.find((c) => c.name === name));
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
 }

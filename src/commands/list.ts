@@ -1,8 +1,8 @@
 // List commands (Redis t_list.c), non-blocking ones: argument parsing and replies, in the order
 // redis-server 7.0 checks things (some parse their numbers before looking the key up, LINDEX and
 // LSET after). Storage in state-machine/types/list.ts (Pika's list layout: end indices in meta,
-// one record per element keyed by position). BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP are
-// not implemented.
+// one record per element keyed by position). The blocking commands (BLPOP, BLMOVE, ...) are in
+// commands/blocking.ts.
 import { array, bulk, EMPTY_ARRAY, int, NULL, NULL_ARRAY, OK, ZERO, type Reply } from '../resp/reply.js';
 import { WRONGTYPE } from '../state-machine/types/collection.js';
 import { isListOrAbsent, openList, openListForWrite, type ListEnd } from '../state-machine/types/list.js';

@@ -185,12 +185,38 @@ export interface LocalCommand extends CommandBase {
   readonly subcommands?: ReadonlyMap<string, Command>;
 }
 
+/**
+ * What a blocking command (BLPOP, BZPOPMIN, BLMOVE, ...) does, parsed from its arguments: the
+ * non-blocking write tried first and on every wake-up (so pops always go through the replicated
+ * write path), the keys it waits on, its timeout and how the write's reply becomes its own.
+ */
+export interface BlockingPlan {
+  /** The equivalent non-blocking write over every key (LMPOP, ZMPOP, LMOVE). */
+  readonly argv: Buffer[];
+  /** The keys waited on, in argument order. */
+  readonly keys: readonly Buffer[];
+  /** The type a written key must hold for a retry to be worth proposing. */
+  readonly type: 'list' | 'zset';
+  /** Milliseconds to wait; 0 = forever. */
+  readonly timeoutMs: number;
+  /** The write retried when `key` was written: only that key is served, as Redis does. */
+  retryArgv(key: Buffer): Buffer[];
+  /** The client's reply from the write's, or null when the write found nothing (keep waiting). */
+  reshape(reply: Reply): Reply | null;
+}
+
+/** Runs on the dispatcher: the write is tried, and if it finds nothing the client waits. */
+export interface BlockingCommand extends CommandBase {
+  readonly kind: 'blocking';
+  plan(argv: readonly Buffer[]): BlockingPlan | Reply;
+}
+
 export interface ContainerCommand extends CommandBase {
   readonly kind: 'container';
   readonly subcommands: ReadonlyMap<string, Command>;
 }
 
-export type Command = ReadCommand | WriteCommand | LocalCommand | ContainerCommand;
+export type Command = ReadCommand | WriteCommand | LocalCommand | BlockingCommand | ContainerCommand;
 
 type Meta = {
   readonly arity: number;
@@ -242,6 +268,14 @@ export function localCommand(
   run: (session: Session, argv: readonly Buffer[]) => Reply | Promise<Reply>,
 ): LocalCommand {
   return { ...base(name, meta), kind: 'local', run };
+}
+
+export function blockingCommand(name: string, meta: Meta, plan: (argv: readonly Buffer[]) => BlockingPlan | Reply): BlockingCommand {
+  return { ...base(name, meta), kind: 'blocking', plan };
+}
+
+export function isBlockingPlan(p: BlockingPlan | Reply): p is BlockingPlan {
+  return 'retryArgv' in p;
 }
 
 export function containerCommand(name: string, meta: Meta, subcommands: readonly Command[]): ContainerCommand {

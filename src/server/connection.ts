@@ -30,6 +30,8 @@ export class Connection implements Session {
   private closing = false;
   private closed = false;
   private pushesSilenced = false;
+  /** A blocking command in progress: later commands wait in the parser until it is answered. */
+  private held: Promise<unknown> | null = null;
   /** Settles when this client's latest write (or read) has been applied (or executed). */
   lastWrite: Promise<unknown> | null = null;
   lastRead: Promise<unknown> | null = null;
@@ -57,11 +59,35 @@ export class Connection implements Session {
     return this.parser.bufferedBytes;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Whether this client waits in a blocking command (CLIENT LIST flag b, INFO blocked_clients). */
+  get isBlocked(): boolean {
+    return this.server.blocking.isBlocked(this.id);
+  }
+
+  /** Holds later commands until `p` settles (a blocking command), then resumes them. */
+  hold(p: Promise<unknown>): void {
+    this.held = p;
+    const resume = (): void => {
+      if (this.held !== p) return;
+      this.held = null;
+      this.processInput();
+    };
+    p.then(resume, resume);
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closing) return;
     this.lastInteractionMs = Date.now();
     this.parser.feed(chunk);
-    for (;;) {
+    this.processInput();
+  }
+
+  private processInput(): void {
+    while (!this.closing && this.held === null) {
       const r = this.parser.next();
       if (r.kind === 'incomplete') break;
       if (r.kind === 'error') {
@@ -150,6 +176,7 @@ export class Connection implements Session {
     this.closing = true;
     this.socket.destroy();
     this.server.pubsub.removeAll(this);
+    this.server.blocking.disconnect(this.id);
     this.onClose();
   }
 
@@ -173,7 +200,7 @@ export class Connection implements Session {
       ['name', this.name],
       ['age', Math.floor((now - this.createdMs) / 1000)],
       ['idle', Math.floor((now - this.lastInteractionMs) / 1000)],
-      ['flags', this.server.pubsub.subscriptionCount(this) > 0 ? 'P' : 'N'],
+      ['flags', this.clientFlags()],
       ['db', this.db],
       ['sub', this.server.pubsub.channelCount(this)],
       ['psub', this.server.pubsub.patternCount(this)],
@@ -196,6 +223,14 @@ export class Connection implements Session {
       ['resp', this.proto],
     ];
     return fields.map(([k, v]) => `${k}=${v}`).join(' ');
+  }
+
+  /** CLIENT LIST flags in Redis's order (networking.c getClientInfoString): b, P; N when none. */
+  private clientFlags(): string {
+    let flags = '';
+    if (this.isBlocked) flags += 'b';
+    if (this.server.pubsub.subscriptionCount(this) > 0) flags += 'P';
+    return flags === '' ? 'N' : flags;
   }
 }
 

@@ -2,12 +2,14 @@
 // local commands run here, reads after the read barrier on the local state machine, writes
 // are validated and proposed (never proposed when invalid: a parse error is a definite failure).
 import { E } from '../commands/errors.js';
-import { arityOk, type Command, type CommandTable } from '../commands/table.js';
+import { arityOk, isBlockingPlan, type BlockingPlan, type Command, type CommandTable } from '../commands/table.js';
 import type { ReadContext, ScanCursors } from '../commands/context.js';
-import { err, type Reply } from '../resp/reply.js';
+import { err, NONE, type Reply } from '../resp/reply.js';
 import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from '../raft/errors.js';
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
+import { KeyType } from '../state-machine/encoding.js';
+import { BlockingRegistry } from './blocking.js';
 import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
 
@@ -40,6 +42,12 @@ export interface RoutingPolicy {
 const LEADER_WAIT_MS = 20;
 
 export class Dispatcher {
+  /** Clients blocked in BLPOP and the like; their pops go through routeWrite like any write. */
+  readonly blocking = new BlockingRegistry(
+    (db, argv) => this.routeWrite(db, argv),
+    (db, key, type) => this.hasData(db, key, type),
+  );
+
   constructor(
     private readonly table: CommandTable,
     private readonly sm: StateMachine,
@@ -113,6 +121,22 @@ export class Dispatcher {
         });
         return p;
       }
+      case 'blocking': {
+        const plan = cmd.plan(argv);
+        if (!isBlockingPlan(plan)) return plan;
+        const db = conn.db;
+        // Registered once this client's earlier reads and writes are done, so it sees them.
+        const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blocking.block(conn.id, db, plan));
+        const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
+        const p = prior.length > 0 ? Promise.allSettled(prior).then(start) : start();
+        conn.lastWrite = p;
+        void p.finally(() => {
+          if (conn.lastWrite === p) conn.lastWrite = null;
+        });
+        // Like Redis, a blocked client runs none of its later commands until it is served.
+        conn.hold(p);
+        return p;
+      }
       case 'container':
         throw new Error('invariant violated: container commands are resolved to a subcommand');
     }
@@ -155,6 +179,12 @@ export class Dispatcher {
     const replies = await this.replicator.propose([{ kind: 'command', db, argv }]);
     this.stats.record(cmd.fullName, startNs, replies[0]!);
     return replies[0]!;
+  }
+
+  /** Whether `key` holds a non-empty list or sorted set here: a retry on anything else is useless. */
+  private async hasData(db: number, key: Buffer, type: BlockingPlan['type']): Promise<boolean> {
+    const meta = await this.sm.readView(Date.now()).meta(db, key);
+    return meta !== null && meta.type === (type === 'list' ? KeyType.List : KeyType.ZSet) && meta.count > 0;
   }
 
   readContext(db: number): ReadContext {

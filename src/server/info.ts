@@ -49,7 +49,7 @@ const SECTIONS: Record<string, (s: InfoSources) => Fields> = {
     ['connected_clients', s.connections.length],
     ['maxclients', s.config.int('maxclients')],
     ['client_recent_max_input_buffer', Math.max(0, ...s.connections.map((c) => c.queryBufferBytes))],
-    ['blocked_clients', 0],
+    ['blocked_clients', s.connections.filter((c) => c.isBlocked).length],
   ],
   memory: () => {
     const m = memoryUsage();

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildCommandTable } from '../commands/index.js';
-import type { ClientFilter, ServerApi, Session } from '../commands/context.js';
+import type { BlockingApi, ClientFilter, ServerApi, Session } from '../commands/context.js';
 import { commandKeys, type CommandTable, type WriteCommand } from '../commands/table.js';
 import { RaftReplicator, type ReadConsistency } from '../raft/raft-replicator.js';
 import type { Replicator } from '../raft/replicator.js';
@@ -107,6 +107,7 @@ export class Server implements ServerApi {
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
     });
     this.replicator.setForwardHandler((db, argv) => this.dispatcher.executeForwarded(db, argv));
+    this.sm.onKeysWritten = (keys, replacedDbs) => this.dispatcher.blocking.keysWritten(keys, replacedDbs);
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     for (const host of binds) {
       const listener = createServer((socket) => this.accept(socket));
@@ -198,11 +199,16 @@ export class Server implements ServerApi {
     if (timeoutSec === 0) return;
     const now = Date.now();
     for (const c of this.connections.values()) {
-      if (now - c.lastInteractionMs > timeoutSec * 1000) c.kill();
+      // Blocked clients are not idle (Redis's clientsCronHandleTimeout skips them too).
+      if (now - c.lastInteractionMs > timeoutSec * 1000 && !c.isBlocked) c.kill();
     }
   }
 
   // ---- ServerApi -------------------------------------------------------------------------
+
+  get blocking(): BlockingApi {
+    return this.dispatcher.blocking;
+  }
 
   info(sections: readonly string[]): string {
     return renderInfo(sections, {

@@ -23,6 +23,12 @@ export interface DbMapping {
   readonly nextId: number;
 }
 
+/** A key a write touched, by logical database. */
+export interface WrittenKey {
+  readonly db: number;
+  readonly key: Buffer;
+}
+
 export interface KeyCounts {
   keys: number;
   expires: number;
@@ -80,6 +86,8 @@ export class MutableKeyspace extends Keyspace {
   readonly countDeltas = new Map<number, KeyCounts>();
   /** GC tasks this batch queued (the background collector sleeps while there are none). */
   gcTasksQueued = 0;
+  /** Keys whose existence, type or value this batch changed (blocked clients wait on these). */
+  readonly written: WrittenKey[] = [];
   private versionSeq = 0;
 
   constructor(
@@ -110,6 +118,7 @@ export class MutableKeyspace extends Keyspace {
   /** Creates or replaces the meta of `key`. Replacing a collection by another version queues GC. */
   async writeMeta(db: number, key: Buffer, meta: Meta): Promise<void> {
     const id = this.physical(db);
+    this.written.push({ db, key });
     const old = await this.rawMeta(db, key);
     const counts = this.delta(id);
     if (old === null) {
@@ -130,6 +139,7 @@ export class MutableKeyspace extends Keyspace {
     const id = this.physical(db);
     const old = await this.rawMeta(db, key);
     if (old === null) return false;
+    this.written.push({ db, key });
     const counts = this.delta(id);
     counts.keys--;
     if (old.expireAtMs !== 0) counts.expires--;

@@ -7,7 +7,7 @@ import type { WriteCommand } from '../commands/table.js';
 import { assert } from '../util/assert.js';
 import { seededRng } from '../util/rng.js';
 import { expireIndexKey, metaKey, systemKey, u64 } from './encoding.js';
-import { DATABASES, Keyspace, MutableKeyspace, type DbMapping, type KeyCounts } from './keyspace.js';
+import { DATABASES, Keyspace, MutableKeyspace, type DbMapping, type KeyCounts, type WrittenKey } from './keyspace.js';
 import { decodeProposal, type ProposalOp } from './proposal.js';
 import { Overlay, StoreReader } from './records.js';
 import type { Store } from './store.js';
@@ -34,6 +34,11 @@ export class StateMachine {
   private applyChain: Promise<unknown> = Promise.resolve();
   /** Called after each batch is durable in RocksDB (GC and the expirer react to it). */
   onApplied: (index: number) => void = () => {};
+  /**
+   * Called after each batch is durable with the keys it wrote and the databases whose whole
+   * keyspace it replaced (FLUSHDB, FLUSHALL, SWAPDB): the server wakes blocked clients.
+   */
+  onKeysWritten: (keys: readonly WrittenKey[], replacedDbs: readonly number[]) => void = () => {};
   /**
    * Whether GC tasks may be queued: true at start (the queue survives restarts) and after any
    * batch that queued one; the collector clears it when it finds the queue empty.
@@ -111,6 +116,7 @@ export class StateMachine {
     let mapping = this.mapping;
     const totalDeltas = new Map<number, KeyCounts>();
     const results: EntryReplies[] = [];
+    const written: WrittenKey[] = [];
     for (let i = 0; i < fresh.length; i++) {
       const entry = fresh[i]!;
       const ks = new MutableKeyspace(overlay, mapping, entry.timeMs, entry.index);
@@ -120,6 +126,7 @@ export class StateMachine {
         replies.push(await this.applyOp(ks, ops[j]!, entry, j));
       }
       mapping = ks.dbMapping;
+      for (const w of ks.written) written.push(w);
       if (ks.gcTasksQueued > 0) this.gcMayBePending = true;
       for (const [id, d] of ks.countDeltas) {
         const t = totalDeltas.get(id) ?? { keys: 0, expires: 0 };
@@ -147,9 +154,12 @@ export class StateMachine {
     await this.store.write(overlay.ops());
     for (const [id, c] of newCounts) this.counts.set(id, c);
     for (const id of this.mapping.ids) if (!mapping.ids.includes(id)) this.counts.delete(id);
+    const previous = this.mapping;
     this.mapping = mapping;
     this.applied = lastIndex;
     this.onApplied(lastIndex);
+    const replacedDbs = previous.ids.flatMap((id, db) => (mapping.ids[db] === id ? [] : [db]));
+    if (written.length > 0 || replacedDbs.length > 0) this.onKeysWritten(written, replacedDbs);
     const byIndex = new Map(fresh.map((e, i) => [e.index, results[i]!]));
     return entries.map((e) => byIndex.get(e.index) ?? []);
   }
