@@ -285,7 +285,11 @@ export class Server implements ServerApi {
     await this.replicator?.close();
     // Give queued replies a moment to leave, then close every client.
     await new Promise((r) => setTimeout(r, 20));
-    for (const c of this.connections.values()) c.closeAfterReply();
+    for (const c of this.connections.values()) {
+      // A blocked client has no reply coming: release it so its connection can close.
+      this.dispatcher?.blocking.disconnect(c.id);
+      c.closeAfterReply();
+    }
     await this.store?.flush();
     this.lastSaveMs = Date.now();
     await this.store?.close();
