@@ -219,6 +219,14 @@ function parseLmpop(argv: readonly Buffer[]): ParseResult<LmpopArgs> {
 
 const moveComplexity = 'O(1)';
 
+/** LRANGE/LTRIM arguments: both bounds must be integers before the key is looked at. */
+function parseKeyStartStop(argv: readonly Buffer[]): ParseResult<{ key: Buffer; start: bigint; stop: bigint }> {
+  const start = parseInt64(argv[2]!);
+  const stop = parseInt64(argv[3]!);
+  if (start === null || stop === null) return fail(E.notInteger);
+  return { key: argv[1]!, start, stop };
+}
+
 export const listCommands: Command[] = [
   pushCommand('lpush', 'left', false, 'Prepend one or multiple elements to a list', '1.0.0'),
   pushCommand('rpush', 'right', false, 'Append one or multiple elements to a list', '1.0.0'),
@@ -272,12 +280,7 @@ export const listCommands: Command[] = [
   readCommand(
     'lrange',
     meta(4, ['readonly'], K1, 'Get a range of elements from a list', '1.0.0', 'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.'),
-    (argv): ParseResult<{ key: Buffer; start: bigint; stop: bigint }> => {
-      const start = parseInt64(argv[2]!);
-      const stop = parseInt64(argv[3]!);
-      if (start === null || stop === null) return fail(E.notInteger);
-      return { key: argv[1]!, start, stop };
-    },
+    parseKeyStartStop,
     async (ctx, { key, start, stop }) => {
       const l = await openList(ctx.ks, ctx.db, key);
       if (l === null) return EMPTY_ARRAY;
@@ -289,12 +292,7 @@ export const listCommands: Command[] = [
   writeCommand(
     'ltrim',
     meta(4, ['write'], K1, 'Trim a list to the specified range', '1.0.0', 'O(N) where N is the number of elements to be removed by the operation.'),
-    (argv): ParseResult<{ key: Buffer; start: bigint; stop: bigint }> => {
-      const start = parseInt64(argv[2]!);
-      const stop = parseInt64(argv[3]!);
-      if (start === null || stop === null) return fail(E.notInteger);
-      return { key: argv[1]!, start, stop };
-    },
+    parseKeyStartStop,
     async (ctx, { key, start, stop }) => {
       const w = await openListForWrite(ctx.ks, ctx.db, key, false);
       if (w === null) return OK;

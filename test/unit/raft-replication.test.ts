@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, Mulberry32, RaftNode } from '../../src/raft/core/index.js';
+import { testRaftConfig } from '../helpers/raft-config.js';
+import { MemoryStorage, RaftNode } from '../../src/raft/core/index.js';
 import { RaftLog } from '../../src/raft/core/log.js';
 import type { Entry, Message } from '../../src/raft/core/index.js';
 import { Harness } from '../sim/harness.js';
@@ -224,21 +225,7 @@ describe('flow control and heartbeats', () => {
 describe('durability reported after advance (persisted: false)', () => {
   it('a leader counts its own entries toward commit only once they are reported persisted', () => {
     const storage = new MemoryStorage();
-    const node = new RaftNode({
-      id: 1,
-      peers: [1],
-      learners: [],
-      electionTicks: 10,
-      heartbeatTicks: 1,
-      preVote: false,
-      checkQuorum: false,
-      maxInflightMsgs: 8,
-      maxInflightBytes: 0,
-      maxSizePerMsgBytes: 1 << 20,
-      rng: new Mulberry32(7),
-      storage,
-      applied: 0,
-    });
+    const node = new RaftNode(testRaftConfig(1, [1], storage, 0, 7));
     node.campaign();
     expect(node.status().role).toBe('leader');
     const rd = node.ready();

@@ -2,7 +2,8 @@
 // whose storage was compacted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, Mulberry32, RaftNode, type Entry, type Message } from '../../src/raft/core/index.js';
+import { testRaftConfig } from '../helpers/raft-config.js';
+import { MemoryStorage, RaftNode, type Entry, type Message } from '../../src/raft/core/index.js';
 import { decodeMessage, encodeMessage } from '../../src/raft/message-codec.js';
 import { parsePeers } from '../../src/raft/peers.js';
 import { decodeReplyBinary, encodeReplyBinary } from '../../src/resp/reply-codec.js';
@@ -133,21 +134,7 @@ describe('a core over a compacted log', () => {
 
   it('leads without touching compacted entries and marks a follower that needs them', () => {
     const storage = new CompactedStorage(50, 100);
-    const node = new RaftNode({
-      id: 1,
-      peers: [1, 2],
-      learners: [],
-      electionTicks: 10,
-      heartbeatTicks: 1,
-      preVote: false,
-      checkQuorum: false,
-      maxInflightMsgs: 8,
-      maxInflightBytes: 0,
-      maxSizePerMsgBytes: 1 << 20,
-      rng: new Mulberry32(1),
-      storage,
-      applied: 100,
-    });
+    const node = new RaftNode(testRaftConfig(1, [1, 2], storage, 100, 1));
     node.campaign();
     node.step({ type: 'voteResp', from: 2, to: 1, term: 2, reject: false });
     expect(node.status().role).toBe('leader');
