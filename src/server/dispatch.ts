@@ -190,7 +190,7 @@ export class Dispatcher {
   readContext(db: number): ReadContext {
     return {
       db,
-      ks: this.sm.readView(Date.now()),
+      ks: this.sm.readView(Date.now(), true),
       counts: (d) => this.sm.countsOf(d),
       scanCursors: this.scanCursors,
       rng: localRng,

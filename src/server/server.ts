@@ -183,6 +183,7 @@ export class Server implements ServerApi {
         // Cleared before looking, so a task queued while we collect sets it again.
         this.sm.gcMayBePending = false;
         const done = await collectGarbage(this.store, GC_TASKS_PER_CYCLE);
+        this.sm.gcTasksDone += done;
         if (done === GC_TASKS_PER_CYCLE) this.sm.gcMayBePending = true;
       }
     } catch (e) {
@@ -253,6 +254,7 @@ export class Server implements ServerApi {
 
   resetStats(): void {
     this.stats.reset();
+    this.sm.resetStats();
   }
 
   commandTable(): CommandTable {

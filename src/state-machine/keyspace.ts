@@ -34,6 +34,12 @@ export interface KeyCounts {
   expires: number;
 }
 
+/** INFO stats keyspace_hits/keyspace_misses: key lookups of read commands, as Redis counts them. */
+export interface KeyLookupStats {
+  hits: number;
+  misses: number;
+}
+
 export class Keyspace {
   constructor(
     readonly reader: RecordReader,
@@ -41,6 +47,8 @@ export class Keyspace {
     public dbMapping: DbMapping,
     /** "Now" for expiry: the entry's timeMs in apply, the local clock for reads. */
     readonly nowMs: number,
+    /** Counted for read commands only: Redis leaves lookups made by writes out of the stats. */
+    private readonly lookupStats: KeyLookupStats | null = null,
   ) {}
 
   physical(db: number): number {
@@ -61,8 +69,13 @@ export class Keyspace {
 
   /** The live meta record: null when absent or expired. */
   async meta(db: number, key: Buffer): Promise<Meta | null> {
-    const meta = await this.rawMeta(db, key);
-    return meta === null || this.isExpired(meta) ? null : meta;
+    const raw = await this.rawMeta(db, key);
+    const meta = raw === null || this.isExpired(raw) ? null : raw;
+    if (this.lookupStats !== null) {
+      if (meta === null) this.lookupStats.misses++;
+      else this.lookupStats.hits++;
+    }
+    return meta;
   }
 
   /** Live keys of `db` in key order, starting after `afterKey` (exclusive) when given. */
@@ -88,6 +101,8 @@ export class MutableKeyspace extends Keyspace {
   gcTasksQueued = 0;
   /** Keys whose existence, type or value this batch changed (blocked clients wait on these). */
   readonly written: WrittenKey[] = [];
+  /** Expired keys this batch removed or replaced (INFO stats expired_keys). */
+  expiredKeys = 0;
   private versionSeq = 0;
 
   constructor(
@@ -124,6 +139,7 @@ export class MutableKeyspace extends Keyspace {
     if (old === null) {
       counts.keys++;
     } else {
+      if (this.isExpired(old)) this.expiredKeys++;
       this.releaseOld(id, key, old, meta);
       if (old.expireAtMs !== 0) counts.expires--;
     }
@@ -145,6 +161,7 @@ export class MutableKeyspace extends Keyspace {
     if (old.expireAtMs !== 0) counts.expires--;
     this.releaseOld(id, key, old, null);
     this.overlay.del(metaKey(id, key));
+    if (this.isExpired(old)) this.expiredKeys++;
     return !this.isExpired(old);
   }
 

@@ -7,7 +7,7 @@ import type { WriteCommand } from '../commands/table.js';
 import { assert } from '../util/assert.js';
 import { seededRng } from '../util/rng.js';
 import { expireIndexKey, metaKey, systemKey, u64 } from './encoding.js';
-import { DATABASES, Keyspace, MutableKeyspace, type DbMapping, type KeyCounts, type WrittenKey } from './keyspace.js';
+import { DATABASES, Keyspace, MutableKeyspace, type DbMapping, type KeyCounts, type KeyLookupStats, type WrittenKey } from './keyspace.js';
 import { decodeProposal, type ProposalOp } from './proposal.js';
 import { Overlay, StoreReader } from './records.js';
 import type { Store } from './store.js';
@@ -44,6 +44,12 @@ export class StateMachine {
    * batch that queued one; the collector clears it when it finds the queue empty.
    */
   gcMayBePending = true;
+  /** GC tasks the background collector finished since start (INFO stats gc_tasks_done). */
+  gcTasksDone = 0;
+  /** Expired keys removed (by the active expirer) or replaced by writes since start or CONFIG RESETSTAT. */
+  expiredKeys = 0;
+  /** Key lookups of read commands served by this node (INFO stats keyspace_hits/misses). */
+  readonly keyLookups: KeyLookupStats = { hits: 0, misses: 0 };
 
   private constructor(
     readonly store: Store,
@@ -89,9 +95,18 @@ export class StateMachine {
     return { ...(this.counts.get(id) ?? { keys: 0, expires: 0 }) };
   }
 
-  /** A read view at the current applied state, with `nowMs` as the expiry clock. */
-  readView(nowMs: number): Keyspace {
-    return new Keyspace(new StoreReader(this.store), this.mapping, nowMs);
+  /**
+   * A read view at the current applied state, with `nowMs` as the expiry clock; `countLookups`
+   * for the views read commands run on, whose key lookups INFO reports as hits and misses.
+   */
+  readView(nowMs: number, countLookups = false): Keyspace {
+    return new Keyspace(new StoreReader(this.store), this.mapping, nowMs, countLookups ? this.keyLookups : null);
+  }
+
+  resetStats(): void {
+    this.expiredKeys = 0;
+    this.keyLookups.hits = 0;
+    this.keyLookups.misses = 0;
   }
 
   /**
@@ -128,6 +143,7 @@ export class StateMachine {
       mapping = ks.dbMapping;
       for (const w of ks.written) written.push(w);
       if (ks.gcTasksQueued > 0) this.gcMayBePending = true;
+      this.expiredKeys += ks.expiredKeys;
       for (const [id, d] of ks.countDeltas) {
         const t = totalDeltas.get(id) ?? { keys: 0, expires: 0 };
         t.keys += d.keys;

@@ -70,6 +70,29 @@ describe('connection and server commands', () => {
     expect(String(await c.call('INFO', 'server'))).toContain(`tcp_port:${server.port}`);
   });
 
+  it('INFO stats counts keyspace hits and misses of reads and expired keys; CONFIG RESETSTAT clears them', async () => {
+    const stat = async (field: string): Promise<number> => {
+      const m = new RegExp(`${field}:(\\d+)`).exec(String(await c.call('INFO', 'stats')));
+      if (!m) throw new Error(`INFO stats has no ${field}`);
+      return Number(m[1]);
+    };
+    expect(await c.call('CONFIG', 'RESETSTAT')).toBe('OK');
+    expect([await stat('keyspace_hits'), await stat('keyspace_misses'), await stat('expired_keys')]).toEqual([0, 0, 0]);
+    await c.call('SET', 'stats:k', 'v');
+    await c.call('SET', 'stats:set-only', 'v'); // writes are no lookups
+    await c.call('GET', 'stats:k');
+    await c.call('GET', 'stats:k');
+    await c.call('GET', 'stats:missing');
+    expect([await stat('keyspace_hits'), await stat('keyspace_misses')]).toEqual([2, 1]);
+
+    // The active expirer removes the key: one expired key, as Redis counts it.
+    await c.call('SET', 'stats:short', 'v', 'PX', '1');
+    const deadline = Date.now() + 10_000;
+    while ((await stat('expired_keys')) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await stat('expired_keys')).toBe(1);
+    await c.call('DEL', 'stats:k', 'stats:set-only');
+  });
+
   it('CLIENT REPLY OFF/SKIP suppress replies; ON restores them', async () => {
     const sock = createConnection({ port: server.port, host: '127.0.0.1' });
     let got = '';
