@@ -60,6 +60,8 @@ export interface PubSubApi {
 export interface BlockingApi {
   isBlocked(clientId: number): boolean;
   blockedCount(): number;
+  /** On the leader: clients of followers waiting in this node's queue (see server/blocked-clients.ts). */
+  followerBlockedCount(): number;
   /** CLIENT UNBLOCK: releases a blocked client with nil (reply null) or the given error. */
   unblock(clientId: number, reply: Reply | null): boolean;
   disconnect(clientId: number): void;

@@ -15,7 +15,7 @@ import { Wal } from './log/wal.js';
 import { decodeMessage, encodeMessage } from './message-codec.js';
 import type { PeerAddress } from './peers.js';
 import type { ForwardHandler, LeaderInfo, Replicator } from './replicator.js';
-import { GrpcTransport, type ForwardedCommand } from './transport/index.js';
+import { GrpcTransport, type ForwardCallOptions, type ForwardedCommand, type ForwardKind } from './transport/index.js';
 import { WalStorage } from './wal-storage.js';
 
 export type ReadConsistency = 'linearizable' | 'lease' | 'stale';
@@ -67,6 +67,14 @@ interface ReadRound {
 }
 
 const APPLY_CHUNK_ENTRIES = 1000;
+/** What forwardToLeader sends; the transport adds the identity fields. */
+interface ForwardRequestParts {
+  db: number;
+  argv: Buffer[];
+  kind?: ForwardKind;
+  clientId?: number;
+}
+
 /** Forward reply framing: a definite "not the leader" answer vs a reply. */
 const FORWARD_REPLY = 0;
 const FORWARD_NOT_LEADER = 1;
@@ -271,13 +279,25 @@ export class RaftReplicator implements Replicator {
 
   // ------------------------------------------------------------------ forwarding
 
-  async forward(db: number, argv: Buffer[]): Promise<Reply> {
+  forward(db: number, argv: Buffer[]): Promise<Reply> {
+    return this.forwardToLeader({ db, argv }, this.o.requestTimeoutMs());
+  }
+
+  forwardBlocking(db: number, argv: Buffer[], clientId: number, cancelled: AbortSignal): Promise<Reply> {
+    return this.forwardToLeader({ db, argv, kind: 'block', clientId }, this.o.requestTimeoutMs(), { unbounded: true, signal: cancelled });
+  }
+
+  forwardUnblock(clientId: number, argv: Buffer[]): Promise<Reply> {
+    return this.forwardToLeader({ db: 0, argv, kind: 'unblock', clientId }, this.o.requestTimeoutMs());
+  }
+
+  private async forwardToLeader(req: ForwardRequestParts, timeoutMs: number, call: ForwardCallOptions = {}): Promise<Reply> {
     if (this.closed || this.closing) throw new ShuttingDownError();
     if (this.lead === 0 || this.transport === null) throw new NotLeaderError(0);
     if (this.lead === this.o.nodeId) throw new NotLeaderError(this.lead);
     let bytes: Uint8Array;
     try {
-      bytes = await this.transport.forward(this.lead, { db, argv }, this.o.requestTimeoutMs());
+      bytes = await this.transport.forward(this.lead, req, timeoutMs, call);
     } catch (e) {
       const definite = (e as { definite?: boolean }).definite === true;
       if (definite) throw new NotLeaderError(0);
@@ -303,7 +323,18 @@ export class RaftReplicator implements Replicator {
     if (this.role !== 'leader' || this.forwardHandler === null) return notLeader();
     let reply: Reply;
     try {
-      reply = await this.forwardHandler(req.db, req.argv);
+      const h = this.forwardHandler;
+      switch (req.kind) {
+        case 'execute':
+          reply = await h.execute(req.db, req.argv);
+          break;
+        case 'block':
+          reply = await h.block(req.from, req.clientId, req.db, req.argv, req.cancelled);
+          break;
+        case 'unblock':
+          reply = await h.unblock(req.from, req.clientId, req.argv);
+          break;
+      }
     } catch (e) {
       // Both mean "not run here": the follower may retry on whoever leads next.
       if (e instanceof NotLeaderError || e instanceof ShuttingDownError) return notLeader();

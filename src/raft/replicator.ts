@@ -9,8 +9,18 @@ export interface LeaderInfo {
   readonly clientAddress: string;
 }
 
-/** Runs a client command forwarded by a follower (on the leader). */
-export type ForwardHandler = (db: number, argv: Buffer[]) => Promise<Reply>;
+/** What the leader does with commands its followers forward. */
+export interface ForwardHandler {
+  /** Runs a write. */
+  execute(db: number, argv: Buffer[]): Promise<Reply>;
+  /**
+   * Runs a blocking command (BLPOP...) of client `clientId` of node `from` in this node's
+   * blocked-client registry, until it is served, times out or `cancelled` aborts.
+   */
+  block(from: number, clientId: number, db: number, argv: Buffer[], cancelled: AbortSignal): Promise<Reply>;
+  /** CLIENT UNBLOCK of such a client; `argv` is [TIMEOUT|ERROR]. Replies 1 if it was blocked here. */
+  unblock(from: number, clientId: number, argv: Buffer[]): Promise<Reply>;
+}
 
 export interface Replicator {
   /**
@@ -29,6 +39,14 @@ export interface Replicator {
    * it certainly did not run, OutcomeUnknownError when it may have.
    */
   forward(db: number, argv: Buffer[]): Promise<Reply>;
+  /**
+   * Runs a blocking command of this node's client `clientId` on the leader, so clients of every
+   * node wait in one queue. No deadline: it lasts until served, timed out or `cancelled` aborts.
+   * Rejects like forward().
+   */
+  forwardBlocking(db: number, argv: Buffer[], clientId: number, cancelled: AbortSignal): Promise<Reply>;
+  /** CLIENT UNBLOCK of a client blocked through forwardBlocking; `argv` is [TIMEOUT|ERROR]. */
+  forwardUnblock(clientId: number, argv: Buffer[]): Promise<Reply>;
   setForwardHandler(handler: ForwardHandler): void;
   /** Fields for INFO raft / RAFT.INFO. */
   info(): [string, string | number][];

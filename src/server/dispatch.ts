@@ -9,6 +9,7 @@ import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDow
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
 import { KeyType } from '../state-machine/encoding.js';
+import { BlockedClients } from './blocked-clients.js';
 import { BlockingRegistry } from './blocking.js';
 import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
@@ -48,6 +49,9 @@ export class Dispatcher {
     (db, key, type) => this.hasData(db, key, type),
   );
 
+  /** Every node's clients blocked on this node, and this node's clients blocked on the leader. */
+  readonly blockedClients: BlockedClients;
+
   constructor(
     private readonly table: CommandTable,
     private readonly sm: StateMachine,
@@ -55,7 +59,9 @@ export class Dispatcher {
     private readonly stats: CommandStats,
     private readonly scanCursors: ScanCursors,
     private readonly routing: RoutingPolicy,
-  ) {}
+  ) {
+    this.blockedClients = new BlockedClients(this.blocking, replicator, routing, (argv) => this.resolve(argv));
+  }
 
   resolve(argv: readonly Buffer[]): Command | Reply {
     return resolveCommand(this.table, argv);
@@ -126,7 +132,7 @@ export class Dispatcher {
         if (!isBlockingPlan(plan)) return plan;
         const db = conn.db;
         // Registered once this client's earlier reads and writes are done, so it sees them.
-        const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blocking.block(conn.id, db, plan));
+        const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blockedClients.block(conn.id, db, plan, argv));
         const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
         const p = prior.length > 0 ? Promise.allSettled(prior).then(start) : start();
         conn.lastWrite = p;

@@ -10,7 +10,7 @@ import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
 
 export interface InfoSources {
-  readonly server: { readonly startTimeMs: number; readonly runId: string; lastSaveUnixSec(): number; readonly pubsub: { numChannels(): number; numpat(): number } };
+  readonly server: { readonly startTimeMs: number; readonly runId: string; lastSaveUnixSec(): number; readonly pubsub: { numChannels(): number; numpat(): number }; readonly blocking: { followerBlockedCount(): number } };
   readonly config: Config;
   readonly stats: CommandStats;
   readonly connections: readonly Connection[];
@@ -50,6 +50,7 @@ const SECTIONS: Record<string, (s: InfoSources) => Fields> = {
     ['maxclients', s.config.int('maxclients')],
     ['client_recent_max_input_buffer', Math.max(0, ...s.connections.map((c) => c.queryBufferBytes))],
     ['blocked_clients', s.connections.filter((c) => c.isBlocked).length],
+    ['follower_blocked_clients', s.server.blocking.followerBlockedCount()],
   ],
   memory: () => {
     const m = memoryUsage();

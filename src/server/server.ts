@@ -106,7 +106,12 @@ export class Server implements ServerApi {
       followerMode: () => (this.config.str('follower-mode') === 'redirect' ? 'redirect' : 'proxy'),
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
     });
-    this.replicator.setForwardHandler((db, argv) => this.dispatcher.executeForwarded(db, argv));
+    const blocked = this.dispatcher.blockedClients;
+    this.replicator.setForwardHandler({
+      execute: (db, argv) => this.dispatcher.executeForwarded(db, argv),
+      block: (from, clientId, db, argv, cancelled) => blocked.blockForwarded(from, clientId, db, argv, cancelled),
+      unblock: (from, clientId, argv) => blocked.unblockForwarded(from, clientId, argv),
+    });
     this.sm.onKeysWritten = (keys, replacedDbs) => this.dispatcher.blocking.keysWritten(keys, replacedDbs);
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
     for (const host of binds) {
@@ -208,7 +213,7 @@ export class Server implements ServerApi {
   // ---- ServerApi -------------------------------------------------------------------------
 
   get blocking(): BlockingApi {
-    return this.dispatcher.blocking;
+    return this.dispatcher.blockedClients;
   }
 
   info(sections: readonly string[]): string {
@@ -289,7 +294,7 @@ export class Server implements ServerApi {
     await new Promise((r) => setTimeout(r, 20));
     for (const c of this.connections.values()) {
       // A blocked client has no reply coming: release it so its connection can close.
-      this.dispatcher?.blocking.disconnect(c.id);
+      this.dispatcher?.blockedClients.disconnect(c.id);
       c.closeAfterReply();
     }
     await this.store?.flush();

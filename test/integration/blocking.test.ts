@@ -31,12 +31,12 @@ async function connect(port: number, proto: 2 | 3): Promise<RespClient> {
 
 const clientId = async (c: RespClient): Promise<string> => String(intOf((await c.call('CLIENT', 'ID')).value));
 
-/** Waits until the server reports `n` blocked clients (INFO clients blocked_clients). */
-async function waitBlocked(admin: RespClient, n: number): Promise<void> {
+/** Waits until the server reports `n` blocked clients (INFO clients blocked_clients, or another field). */
+async function waitBlocked(admin: RespClient, n: number, field = 'blocked_clients'): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const info = textOf((await admin.call('INFO', 'clients')).value);
-    const m = /blocked_clients:(\d+)/.exec(info);
+    const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
     if (m && Number(m[1]) === n) return;
     if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients: ${info}`);
     await new Promise((r) => setTimeout(r, 10));
@@ -276,6 +276,73 @@ describe('3-node cluster', () => {
     expect((await z).value).toEqual({ t: 'array', items: [{ t: 'bulk', s: 'cz' }, { t: 'bulk', s: 'seven' }, { t: 'bulk', s: '7' }] });
     // Every node agrees on what is left.
     expect((await pusherLeader.call('LRANGE', 'ck', '0', '-1')).value).toEqual({ t: 'array', items: [{ t: 'bulk', s: 'second' }] });
+    await waitBlocked(admin, 0);
+  }, 60_000);
+
+  it('clients blocked on different nodes are served first-blocked-first-served across the cluster', async () => {
+    cluster ??= await startCluster(3);
+    const leader = await cluster.waitForLeader();
+    const [follower, other] = cluster.nodes.filter((n) => n !== leader);
+    const onFollower = await RespClient.connect(follower!.port);
+    const onLeader = await RespClient.connect(leader.port);
+    const leaderAdmin = await RespClient.connect(leader.port);
+    const pusher = await RespClient.connect(other!.port);
+    opened.push(onFollower, onLeader, leaderAdmin, pusher);
+    const popped = (key: string, v: string): RespValue => ({ t: 'array', items: [{ t: 'bulk', s: key }, { t: 'bulk', s: v }] });
+
+    // The follower's client blocks first: it is served first, although the leader's own client
+    // could pop without a network hop.
+    const first = onFollower.call('BLPOP', 'fair', '0');
+    await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
+    const second = onLeader.call('BLPOP', 'fair', '0');
+    await waitBlocked(leaderAdmin, 1);
+    await pusher.call('RPUSH', 'fair', 'one');
+    expect((await first).value).toEqual(popped('fair', 'one'));
+    await pusher.call('RPUSH', 'fair', 'two');
+    expect((await second).value).toEqual(popped('fair', 'two'));
+
+    // And the other way round.
+    const third = onLeader.call('BRPOP', 'fair', '0');
+    await waitBlocked(leaderAdmin, 1);
+    const fourth = onFollower.call('BRPOP', 'fair', '0');
+    await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
+    await pusher.call('RPUSH', 'fair', 'three');
+    expect((await third).value).toEqual(popped('fair', 'three'));
+    await pusher.call('RPUSH', 'fair', 'four');
+    expect((await fourth).value).toEqual(popped('fair', 'four'));
+    await waitBlocked(leaderAdmin, 0, 'follower_blocked_clients');
+  }, 60_000);
+
+  it('a follower client blocked on the leader: CLIENT UNBLOCK, timeouts and disconnects', async () => {
+    cluster ??= await startCluster(3);
+    const leader = await cluster.waitForLeader();
+    const [follower] = cluster.nodes.filter((n) => n !== leader);
+    const blocked = await RespClient.connect(follower!.port);
+    const admin = await RespClient.connect(follower!.port);
+    const leaderAdmin = await RespClient.connect(leader.port);
+    opened.push(blocked, admin, leaderAdmin);
+    const id = await clientId(blocked);
+
+    const p = blocked.call('BLPOP', 'rb', '0');
+    await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
+    expect(textOf((await admin.call('CLIENT', 'LIST')).value).split('\n').find((l) => l.startsWith(`id=${id} `))).toContain(' flags=b ');
+    expect((await admin.call('CLIENT', 'UNBLOCK', id, 'ERROR')).value).toEqual({ t: 'int', n: 1n });
+    expect((await p).value).toEqual({ t: 'error', s: 'UNBLOCKED client unblocked via CLIENT UNBLOCK' });
+
+    const q = blocked.call('BLMOVE', 'rb', 'dst', 'LEFT', 'RIGHT', '0');
+    await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
+    expect((await admin.call('CLIENT', 'UNBLOCK', id)).value).toEqual({ t: 'int', n: 1n });
+    expect((await q).value).toEqual({ t: 'null' });
+    expect((await blocked.call('BZPOPMIN', 'rbz', '0.05')).value).toEqual({ t: 'null' });
+
+    // A client that leaves while blocked leaves nothing waiting on the leader: a later push stays.
+    const gone = await RespClient.connect(follower!.port);
+    void gone.call('BLPOP', 'rb', '0').catch(() => undefined);
+    await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
+    gone.close();
+    await waitBlocked(leaderAdmin, 0, 'follower_blocked_clients');
+    await leaderAdmin.call('RPUSH', 'rb', 'kept');
+    expect((await admin.call('LRANGE', 'rb', '0', '-1')).value).toEqual({ t: 'array', items: [{ t: 'bulk', s: 'kept' }] });
     await waitBlocked(admin, 0);
   }, 60_000);
 });

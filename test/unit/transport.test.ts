@@ -344,6 +344,38 @@ describe('GrpcTransport: forward', () => {
     expect(b!.forwards[0]!.argv.map(String)).toEqual(['SET', 'k', 'v']);
   });
 
+  it('carries the kind and client id; a BLOCK call outlives the timeout and its cancellation reaches the peer', async () => {
+    let cancelledOnPeer: () => void = () => {};
+    const peerSawCancel = new Promise<void>((r) => (cancelledOnPeer = r));
+    const [a, b] = await cluster(2, {
+      onForward: (req) =>
+        req.kind === 'block'
+          ? new Promise<Uint8Array>((resolve) => {
+              // Answers only after the caller's 50 ms timeout, unless cancelled first.
+              const timer = setTimeout(() => resolve(Buffer.from(`served:${req.clientId}`)), 300);
+              req.cancelled.addEventListener('abort', () => {
+                clearTimeout(timer);
+                cancelledOnPeer();
+              });
+            })
+          : Promise.resolve(Buffer.from(`ok:${req.kind}`)),
+    });
+    const unblock = await a!.transport.forward(2, { db: 0, argv: [Buffer.from('TIMEOUT')], kind: 'unblock', clientId: 42 }, 5000);
+    expect(Buffer.from(unblock).toString()).toBe('ok:unblock');
+    expect(b!.forwards[0]).toMatchObject({ kind: 'unblock', clientId: 42 });
+    // Connected now, so the 50 ms only bound the call, which `unbounded` lifts.
+    const served = await a!.transport.forward(2, { db: 0, argv: [Buffer.from('BLPOP')], kind: 'block', clientId: 42 }, 50, { unbounded: true });
+    expect(Buffer.from(served).toString()).toBe('served:42');
+    expect(b!.forwards[1]).toMatchObject({ kind: 'block', clientId: 42 });
+
+    const cancel = new AbortController();
+    const call = forwardError(a!.transport.forward(2, { db: 0, argv: [Buffer.from('BLPOP')], kind: 'block', clientId: 43 }, 5000, { unbounded: true, signal: cancel.signal }));
+    while (b!.forwards.length < 3) await new Promise((r) => setTimeout(r, 5));
+    cancel.abort();
+    await peerSawCancel;
+    expect((await call).code).toBe('INDETERMINATE');
+  });
+
   it('is Unreachable (definitely not executed) when the peer is down or unknown', async () => {
     const port = await freePort();
     const a = await node(1, new Map([[2, `127.0.0.1:${port}`]]));

@@ -22,12 +22,19 @@ export interface RaftAck {
   receivedBatches: number;
 }
 
+/** proto ForwardKind: run a write, block a follower's client on the leader, or unblock it. */
+export type ForwardKind = 'execute' | 'block' | 'unblock';
+const FORWARD_KINDS: readonly ForwardKind[] = ['execute', 'block', 'unblock'];
+
 export interface ForwardRequest {
   db: number;
   argv: Buffer[];
   from: number;
   clusterId: number;
   to: number;
+  kind: ForwardKind;
+  /** block/unblock: the client's id on the forwarding node (0 for execute). */
+  clientId: number;
 }
 
 export interface ForwardReply {
@@ -83,7 +90,7 @@ export function decodeRaftAck(bytes: Buffer): RaftAck {
 }
 
 export function encodeForwardRequest(r: ForwardRequest): Buffer {
-  return asBuffer(ForwardRequestType.encode(r as unknown as Record<string, unknown>).finish());
+  return asBuffer(ForwardRequestType.encode({ ...r, kind: FORWARD_KINDS.indexOf(r.kind) } as unknown as Record<string, unknown>).finish());
 }
 
 export function decodeForwardRequest(bytes: Buffer): ForwardRequest {
@@ -93,13 +100,19 @@ export function decodeForwardRequest(bytes: Buffer): ForwardRequest {
     from?: Long;
     clusterId?: Long;
     to?: Long;
+    kind?: number;
+    clientId?: Long;
   };
+  const kind = FORWARD_KINDS[m.kind ?? 0];
+  if (kind === undefined) throw new Error(`transport codec: unknown forward kind ${m.kind}`);
   return {
     db: m.db ?? 0,
     argv: (m.argv ?? []).map(asBuffer),
     from: u64(m.from),
     clusterId: u64(m.clusterId),
     to: u64(m.to),
+    kind,
+    clientId: u64(m.clientId),
   };
 }
 

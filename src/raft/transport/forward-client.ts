@@ -32,11 +32,16 @@ export class ForwardClient {
     this.client = new grpc.Client(address, channelCredentials(), channelOptions(o));
   }
 
-  execute(request: ForwardRequest, timeoutMs: number): Promise<Uint8Array> {
+  /**
+   * `timeoutMs` bounds connecting and, unless `call.unbounded`, the call itself: a BLOCK call
+   * lasts as long as its client waits. Aborting `call.signal` cancels the call (the client left).
+   */
+  execute(request: ForwardRequest, timeoutMs: number, call: ForwardCallOptions = {}): Promise<Uint8Array> {
     invariant(Number.isFinite(timeoutMs) && timeoutMs > 0, 'forward timeoutMs > 0');
     invariant(request.to === this.peerId, 'forward request addressed to this client');
     return new Promise<Uint8Array>((resolve, reject) => {
       const fail = (e: ForwardError): void => reject(e);
+      if (call.signal?.aborted) return fail(new ForwardUnreachableError(this.peerId, 'forward: cancelled before it was sent'));
       if (this.closed) return fail(new ForwardUnreachableError(this.peerId, 'forward: transport closed'));
       const frame = encodeForwardRequest(request);
       if (frame.length > this.o.maxForwardBytes + 1024) {
@@ -52,7 +57,7 @@ export class ForwardClient {
             // A call started past its deadline fails with DEADLINE_EXCEEDED
             // without being sent; report that as what it is.
             if (Date.now() >= deadlineMs) break;
-            return this.call(frame, deadlineMs, resolve, fail);
+            return this.call(frame, call.unbounded ? Infinity : deadlineMs, call.signal, resolve, fail);
           case grpc.connectivityState.SHUTDOWN:
             return fail(new ForwardUnreachableError(this.peerId, 'forward: transport closed'));
           case grpc.connectivityState.TRANSIENT_FAILURE:
@@ -86,6 +91,7 @@ export class ForwardClient {
   private call(
     frame: Buffer,
     deadlineMs: number,
+    signal: AbortSignal | undefined,
     resolve: (reply: Uint8Array) => void,
     fail: (e: ForwardError) => void,
   ): void {
@@ -118,5 +124,16 @@ export class ForwardClient {
       },
     );
     this.pending.add(call);
+    if (signal !== undefined) {
+      if (signal.aborted) call.cancel();
+      else signal.addEventListener('abort', () => call.cancel(), { once: true });
+    }
   }
+}
+
+export interface ForwardCallOptions {
+  /** No deadline once the call started (BLOCK: the leader enforces the command's own timeout). */
+  readonly unbounded?: boolean;
+  /** Cancels the call when aborted. */
+  readonly signal?: AbortSignal;
 }

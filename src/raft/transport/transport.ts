@@ -5,10 +5,10 @@
 // forwards client commands from followers to the leader (forward-client.ts).
 // Snapshot streaming will be a separate service on its own streams.
 import * as grpc from '@grpc/grpc-js';
-import type { ForwardRequest, ForwardReply, RaftAck, RaftBatch } from './codec.js';
+import type { ForwardKind, ForwardRequest, ForwardReply, RaftAck, RaftBatch } from './codec.js';
 import { serverCredentials } from './credentials.js';
 import { invariant, ForwardUnreachableError } from './errors.js';
-import { ForwardClient } from './forward-client.js';
+import { ForwardClient, type ForwardCallOptions } from './forward-client.js';
 import { resolveOptions, serverOptions, validatePeers, type ResolvedOptions, type TransportOptions } from './options.js';
 import { PeerStream, type PeerStats } from './peer-stream.js';
 import {
@@ -27,6 +27,11 @@ export interface ForwardedCommand {
   argv: Buffer[];
   /** Node id of the follower that forwarded it. */
   from: number;
+  kind: ForwardKind;
+  /** block/unblock: the client's id on the forwarding node. */
+  clientId: number;
+  /** Aborted when the caller cancelled the call (a BLOCK call's client went away). */
+  cancelled: AbortSignal;
 }
 
 export interface TransportHandlers {
@@ -165,7 +170,12 @@ export class GrpcTransport {
    * did not run, and with ForwardIndeterminateError when it may have (sent, then
    * no answer in time, connection lost, handler failed, or this transport closed).
    */
-  forward(to: number, req: { db: number; argv: Buffer[] }, timeoutMs: number): Promise<Uint8Array> {
+  forward(
+    to: number,
+    req: { db: number; argv: Buffer[]; kind?: ForwardKind; clientId?: number },
+    timeoutMs: number,
+    call: ForwardCallOptions = {},
+  ): Promise<Uint8Array> {
     invariant(to !== this.o.nodeId, 'forward to self');
     invariant(Number.isInteger(req.db) && req.db >= 0 && req.db <= 0xffffffff, 'forward db is a uint32');
     invariant(req.argv.length > 0, 'forward argv is not empty');
@@ -177,7 +187,8 @@ export class GrpcTransport {
       client = new ForwardClient(to, address, this.o);
       this.forwardClients.set(to, client);
     }
-    return client.execute({ db: req.db, argv: req.argv, from: this.o.nodeId, clusterId: this.o.clusterId, to }, timeoutMs);
+    const request = { db: req.db, argv: req.argv, from: this.o.nodeId, clusterId: this.o.clusterId, to, kind: req.kind ?? 'execute', clientId: req.clientId ?? 0 };
+    return client.execute(request, timeoutMs, call);
   }
 
   /**
@@ -376,9 +387,11 @@ export class GrpcTransport {
       done({ code: grpc.status.FAILED_PRECONDITION, details: REJECT_DETAILS_PREFIX + problem });
       return;
     }
+    const cancelled = new AbortController();
+    call.on('cancelled', () => cancelled.abort());
     let reply: Promise<Uint8Array>;
     try {
-      reply = this.handlers.onForward({ db: r.db, argv: r.argv, from: r.from });
+      reply = this.handlers.onForward({ db: r.db, argv: r.argv, from: r.from, kind: r.kind, clientId: r.clientId, cancelled: cancelled.signal });
     } catch (err) {
       reply = Promise.reject(err);
     }
