@@ -423,6 +423,7 @@ const bitfield = writeCommand(
   { ...bitfieldMeta('bitfield', 'Performs arbitrary bitfield integer operations on strings.'), flags: ['write', 'denyoom'], acl: ['@write', '@bitmap', '@slow'] },
   (argv) => parseBitfield(argv, false),
   async (ctx, a) => {
+    if (a.ops.some((op) => byteOf(op.offset) >= ctx.maxBulkBytes)) return E.bitOffset;
     if (a.readonly) return bitfieldRead(ctx.ks, ctx.db, a);
     const s = await StringEditor.open(ctx.ks, ctx.db, a.key);
     if (s === WRONGTYPE) return E.wrongType;
