@@ -90,8 +90,8 @@ export function firstBitInByte(byte: number, bit: 0 | 1, from: number, to: numbe
 }
 
 /**
- * A BITCOUNT/BITPOS range after Redis's normalization: start and end (inclusive) as given or
- * counted from the end, clamped to the string; in bits when `inBits`, else in bytes. Null when
+ * A BITCOUNT/BITPOS range after Redis's normalization: start and end (inclusive, in the units of
+ * `length`: bytes or bits) as given or counted from the end, clamped to [0, length). Null when
  * the range is empty.
  */
 export function normalizeRange(start: bigint, end: bigint, length: bigint): { start: number; end: number } | null {

@@ -59,6 +59,7 @@ export async function* storedPieces(ks: Keyspace, db: number, key: Buffer, meta:
   const last = Math.floor((stop - 1) / FRAGMENT_BYTES);
   const range = { gte: fragmentKey(prefix, first), lt: fragmentKey(prefix, last + 1) };
   for await (const entry of ks.reader.iterate(range)) {
+    assert(entry.key.length === prefix.length + 4 && entry.value.length === FRAGMENT_BYTES, 'malformed string fragment record');
     const base = entry.key.readUInt32BE(prefix.length) * FRAGMENT_BYTES;
     const from = Math.max(start, base);
     const to = Math.min(stop, base + entry.value.length);
