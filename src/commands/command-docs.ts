@@ -36,6 +36,220 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     "tips": [],
     "keySpecs": [],
   },
+  "bitcount": {
+    "docs": {
+      "summary": "Count set bits in a string",
+      "since": "2.6.0",
+      "group": "bitmap",
+      "complexity": "O(N)",
+      "history": [["7.0.0","Added the `BYTE|BIT` option."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "index",
+          "type": "block",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"start","type":"integer"},
+            {"name":"end","type":"integer"},
+            {
+              "name": "index_unit",
+              "type": "oneof",
+              "since": "7.0.0",
+              "flags": ["optional"],
+              "arguments": [
+                {"name":"byte","type":"pure-token","token":"BYTE"},
+                {"name":"bit","type":"pure-token","token":"BIT"},
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bitfield": {
+    "docs": {
+      "summary": "Perform arbitrary bitfield integer operations on strings",
+      "since": "3.2.0",
+      "group": "bitmap",
+      "complexity": "O(1) for each subcommand specified",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "operation",
+          "type": "oneof",
+          "flags": ["optional","multiple"],
+          "arguments": [
+            {
+              "name": "encoding_offset",
+              "type": "block",
+              "token": "GET",
+              "arguments": [{"name":"encoding","type":"string"},{"name":"offset","type":"integer"}],
+            },
+            {
+              "name": "write",
+              "type": "block",
+              "arguments": [
+                {
+                  "name": "wrap_sat_fail",
+                  "type": "oneof",
+                  "token": "OVERFLOW",
+                  "flags": ["optional"],
+                  "arguments": [
+                    {"name":"wrap","type":"pure-token","token":"WRAP"},
+                    {"name":"sat","type":"pure-token","token":"SAT"},
+                    {"name":"fail","type":"pure-token","token":"FAIL"},
+                  ],
+                },
+                {
+                  "name": "write_operation",
+                  "type": "oneof",
+                  "arguments": [
+                    {
+                      "name": "encoding_offset_value",
+                      "type": "block",
+                      "token": "SET",
+                      "arguments": [
+                        {"name":"encoding","type":"string"},
+                        {"name":"offset","type":"integer"},
+                        {"name":"value","type":"integer"},
+                      ],
+                    },
+                    {
+                      "name": "encoding_offset_increment",
+                      "type": "block",
+                      "token": "INCRBY",
+                      "arguments": [
+                        {"name":"encoding","type":"string"},
+                        {"name":"offset","type":"integer"},
+                        {"name":"increment","type":"integer"},
+                      ],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "notes": "This command allows both access and modification of the key",
+        "flags": ["RW","access","update","variable_flags"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bitfield_ro": {
+    "docs": {
+      "summary": "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+      "since": "6.0.0",
+      "group": "bitmap",
+      "complexity": "O(1) for each subcommand specified",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {
+          "name": "encoding_offset",
+          "type": "block",
+          "token": "GET",
+          "flags": ["optional","multiple","multiple_token"],
+          "arguments": [{"name":"encoding","type":"string"},{"name":"offset","type":"integer"}],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bitop": {
+    "docs": {
+      "summary": "Perform bitwise operations between strings",
+      "since": "2.6.0",
+      "group": "bitmap",
+      "complexity": "O(N)",
+      "arguments": [
+        {"name":"operation","type":"string"},
+        {"name":"destkey","type":"key","keySpecIndex":0},
+        {"name":"key","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["OW","update"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":3},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "bitpos": {
+    "docs": {
+      "summary": "Find first bit set or clear in a string",
+      "since": "2.8.7",
+      "group": "bitmap",
+      "complexity": "O(N)",
+      "history": [["7.0.0","Added the `BYTE|BIT` option."]],
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"bit","type":"integer"},
+        {
+          "name": "index",
+          "type": "block",
+          "flags": ["optional"],
+          "arguments": [
+            {"name":"start","type":"integer"},
+            {
+              "name": "end_index",
+              "type": "block",
+              "flags": ["optional"],
+              "arguments": [
+                {"name":"end","type":"integer"},
+                {
+                  "name": "index_unit",
+                  "type": "oneof",
+                  "since": "7.0.0",
+                  "flags": ["optional"],
+                  "arguments": [
+                    {"name":"byte","type":"pure-token","token":"BYTE"},
+                    {"name":"bit","type":"pure-token","token":"BIT"},
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "blmove": {
     "docs": {
       "summary": "Pop an element from a list, push it to another list and return it; or block until one is available",
@@ -871,6 +1085,23 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       "group": "string",
       "complexity": "O(1)",
       "arguments": [{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "getbit": {
+    "docs": {
+      "summary": "Returns the bit value at offset in the string value stored at key",
+      "since": "2.2.0",
+      "group": "bitmap",
+      "complexity": "O(1)",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0},{"name":"offset","type":"integer"}],
     },
     "tips": [],
     "keySpecs": [
@@ -2452,6 +2683,27 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       {
         "notes": "RW and ACCESS due to the optional `GET` argument",
         "flags": ["RW","access","update","variable_flags"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "setbit": {
+    "docs": {
+      "summary": "Sets or clears the bit at offset in the string value stored at key",
+      "since": "2.2.0",
+      "group": "bitmap",
+      "complexity": "O(1)",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"offset","type":"integer"},
+        {"name":"value","type":"integer"},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","update"],
         "beginSearch": {"type":"index","index":1},
         "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
       },

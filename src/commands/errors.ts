@@ -119,6 +119,14 @@ export const E = {
   weightNotFloat: err('ERR weight value is not a float'),
   // SORT (sort.c)
   sortScoresNotDouble: err("ERR One or more scores can't be converted into double"),
+  // Bitmaps (bitops.c)
+  bitOffset: err('ERR bit offset is not an integer or out of range'),
+  bitValue: err('ERR bit is not an integer or out of range'),
+  bitArgument: err('ERR The bit argument must be 1 or 0.'),
+  bitopNotSingleKey: err('ERR BITOP NOT must be called with a single source key.'),
+  bitfieldType: err('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.'),
+  bitfieldOverflow: err('ERR Invalid OVERFLOW type specified'),
+  bitfieldRoGetOnly: err('ERR BITFIELD_RO only supports the GET subcommand'),
 } as const;
 
 function clip(s: string, max: number): string {

@@ -1,4 +1,5 @@
 // The full command table: every family registers its commands here.
+import { bitmapCommands } from './bitmap.js';
 import { blockingCommands } from './blocking.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
@@ -16,5 +17,5 @@ import { CommandTable } from './table.js';
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands]);
 }

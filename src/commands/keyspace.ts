@@ -3,7 +3,8 @@ import { setEncoding } from '../state-machine/types/set.js';
 import { hashEncoding } from '../state-machine/types/hash.js';
 import { zsetEncoding } from '../state-machine/types/zset.js';
 import { array, bulk, int, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
-import { dataPrefix, KeyType, metaRange, TYPE_NAMES, userKeyFromMetaKey, type Meta } from '../state-machine/encoding.js';
+import { dataPrefix, hasDataRecords, KeyType, metaRange, TYPE_NAMES, userKeyFromMetaKey, type Meta } from '../state-machine/encoding.js';
+import { isChunked } from '../state-machine/types/string-fragments.js';
 import type { DbMapping, Keyspace } from '../state-machine/keyspace.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, parseInt64, parseSafeInt } from './args.js';
@@ -294,7 +295,7 @@ async function moveKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: nu
 /** Writes a copy of `from` (meta, expiry and, for collections, every data record) as `to`. */
 async function copyKey(ctx: WriteContext, fromDb: number, from: Buffer, toDb: number, to: Buffer, meta: Meta): Promise<void> {
   let moved = meta;
-  if (meta.type !== KeyType.String) {
+  if (hasDataRecords(meta)) {
     const version = ctx.ks.newVersion();
     const src = dataPrefix(ctx.ks.physical(fromDb), from, meta.version);
     const dst = dataPrefix(ctx.ks.physical(toDb), to, version);
@@ -450,6 +451,8 @@ function integerEncoded(value: Buffer): bigint | null {
 function encodingOf(meta: Meta): string {
   switch (meta.type) {
     case KeyType.String:
+      // A chunked string is longer than any embstr or integer.
+      if (isChunked(meta)) return 'raw';
       if (integerEncoded(meta.value) !== null) return 'int';
       return meta.value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
     case KeyType.Hash:
@@ -467,7 +470,7 @@ function encodingOf(meta: Meta): string {
 }
 
 function refcountOf(meta: Meta): number {
-  if (meta.type !== KeyType.String) return 1;
+  if (meta.type !== KeyType.String || isChunked(meta)) return 1;
   const n = integerEncoded(meta.value);
   return n !== null && n >= 0n && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }

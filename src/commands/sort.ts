@@ -14,6 +14,7 @@
 // changes). SORT does the same inside apply; SORT_RO, a read, cannot write and leaves it.
 import { array, bulk, int, NULL, type Reply } from '../resp/reply.js';
 import { KeyType } from '../state-machine/encoding.js';
+import { readStringValue } from '../state-machine/types/string-fragments.js';
 import type { Keyspace } from '../state-machine/keyspace.js';
 import { WRONGTYPE } from '../state-machine/types/collection.js';
 import { openHash } from '../state-machine/types/hash.js';
@@ -97,7 +98,7 @@ async function lookupByPattern(ks: Keyspace, db: number, pattern: Buffer, subst:
   const key = Buffer.concat([pattern.subarray(0, star), subst, pattern.subarray(star + 1, keyEnd)]);
   const meta = await ks.meta(db, key);
   if (meta === null) return null;
-  if (field === null) return meta.type === KeyType.String ? meta.value : null;
+  if (field === null) return meta.type === KeyType.String ? readStringValue(ks, db, key, meta) : null;
   if (meta.type !== KeyType.Hash) return null;
   const h = await openHash(ks, db, key);
   if (h === null || h === WRONGTYPE) return null;

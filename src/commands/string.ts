@@ -2,6 +2,7 @@
 import { array, bulk, bulkOrNull, int, map, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
 import { addLongDouble, formatLongDoubleHuman, ldZero } from '../resp/double.js';
 import { getString, setString, WRONGTYPE } from '../state-machine/types/string.js';
+import { readStringRange, readStringValue, stringLength, StringEditor } from '../state-machine/types/string-fragments.js';
 import { KeyType } from '../state-machine/encoding.js';
 import type { WriteContext } from './context.js';
 import { INT64_MAX, INT64_MIN } from './args.js';
@@ -81,8 +82,8 @@ export const stringCommands: Command[] = [
       const meta = await ctx.ks.meta(ctx.db, a.key);
       let old: Reply = NULL;
       if (a.get && meta !== null) {
-        if (meta.type !== 1) return E.wrongType;
-        old = bulk(meta.value);
+        if (meta.type !== KeyType.String) return E.wrongType;
+        old = bulk(await readStringValue(ctx.ks, ctx.db, a.key, meta));
       }
       if ((a.condition === 'nx' && meta !== null) || (a.condition === 'xx' && meta === null)) return a.get ? old : NULL;
       let expireAtMs = 0;
@@ -154,12 +155,14 @@ export const stringCommands: Command[] = [
     { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: K1, acl: ['@write', ...STRING_ACL, '@fast'], docs: docs('Appends a string to the value of a key. Creates the key if it doesn\'t exist.', '2.0.0') },
     (argv) => ({ key: argv[1]!, value: argv[2]! }),
     async (ctx, { key, value }) => {
-      const meta = await ctx.ks.meta(ctx.db, key);
-      if (meta !== null && meta.type !== KeyType.String) return E.wrongType;
-      const next = meta === null ? value : Buffer.concat([meta.value, value]);
-      if (next.length > ctx.maxBulkBytes) return E.stringTooLong;
-      await setString(ctx.ks, ctx.db, key, next, meta?.expireAtMs ?? 0);
-      return int(next.length);
+      const s = await StringEditor.open(ctx.ks, ctx.db, key);
+      if (s === WRONGTYPE) return E.wrongType;
+      if (s.length + value.length > ctx.maxBulkBytes) return E.stringTooLong;
+      // Appending nothing still creates a missing key (as an empty string), as Redis does.
+      if (s.meta === null && value.length === 0) await setString(ctx.ks, ctx.db, key, value, 0);
+      await s.write(s.length, value);
+      await s.commit();
+      return int(s.length);
     },
   ),
   readCommand(
@@ -167,8 +170,9 @@ export const stringCommands: Command[] = [
     { arity: 2, flags: ['readonly', 'fast'], keys: K1, acl: ['@read', ...STRING_ACL, '@fast'], docs: docs('Returns the length of a string value.', '2.2.0') },
     (argv) => ({ key: argv[1]! }),
     async (ctx, { key }) => {
-      const v = await getString(ctx.ks, ctx.db, key);
-      return v === WRONGTYPE ? E.wrongType : int(v === null ? 0 : v.length);
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta === null) return ZERO;
+      return meta.type === KeyType.String ? int(stringLength(meta)) : E.wrongType;
     },
   ),
   getrange('getrange', '2.4.0'),
@@ -183,16 +187,13 @@ export const stringCommands: Command[] = [
       return { key: argv[1]!, offset, value: argv[3]! };
     },
     async (ctx, { key, offset, value }) => {
-      const meta = await ctx.ks.meta(ctx.db, key);
-      if (meta !== null && meta.type !== KeyType.String) return E.wrongType;
-      const cur = meta?.value ?? Buffer.alloc(0);
-      if (value.length === 0) return int(cur.length);
+      const s = await StringEditor.open(ctx.ks, ctx.db, key);
+      if (s === WRONGTYPE) return E.wrongType;
+      if (value.length === 0) return int(s.length);
       if (offset + value.length > ctx.maxBulkBytes) return E.stringTooLong;
-      const next = Buffer.alloc(Math.max(cur.length, offset + value.length));
-      cur.copy(next);
-      value.copy(next, offset);
-      await setString(ctx.ks, ctx.db, key, next, meta?.expireAtMs ?? 0);
-      return int(next.length);
+      await s.write(offset, value);
+      await s.commit();
+      return int(s.length);
     },
   ),
   incrBy('incr', null, 1n),
@@ -261,11 +262,11 @@ function getrange(name: string, since: string): Command {
       return { key: argv[1]!, start, end };
     },
     async (ctx, { key, start, end }) => {
-      const v = await getString(ctx.ks, ctx.db, key);
-      if (v === WRONGTYPE) return E.wrongType;
-      if (v === null) return bulk('');
+      const meta = await ctx.ks.meta(ctx.db, key);
+      if (meta === null) return bulk('');
+      if (meta.type !== KeyType.String) return E.wrongType;
       // Redis t_string.c getrangeCommand, including its quirk for negative ranges.
-      const len = BigInt(v.length);
+      const len = BigInt(stringLength(meta));
       if (start < 0n && end < 0n && start > end) return bulk('');
       let s = start < 0n ? len + start : start;
       let e = end < 0n ? len + end : end;
@@ -273,7 +274,7 @@ function getrange(name: string, since: string): Command {
       if (e < 0n) e = 0n;
       if (e >= len) e = len - 1n;
       if (s > e || len === 0n) return bulk('');
-      return bulk(v.subarray(Number(s), Number(e) + 1));
+      return bulk(await readStringRange(ctx.ks, ctx.db, key, meta, Number(s), Number(e) + 1));
     },
   );
 }
@@ -299,7 +300,8 @@ function incrBy(name: string, arg: 'by' | null, sign: bigint): Command {
     async (ctx, { key, delta }) => {
       const meta = await ctx.ks.meta(ctx.db, key);
       if (meta !== null && meta.type !== KeyType.String) return E.wrongType;
-      const cur = meta === null ? 0n : parseInt64(meta.value);
+      // No integer has more than 20 characters: a long (possibly chunked) value is not read.
+      const cur = meta === null ? 0n : stringLength(meta) > 20 ? null : parseInt64(await readStringValue(ctx.ks, ctx.db, key, meta));
       if (cur === null) return E.notInteger;
       const next = cur + delta;
       if (next > INT64_MAX || next < INT64_MIN) return E.overflow;
@@ -327,7 +329,7 @@ function incrByFloat(): Command {
       if (meta !== null && meta.type !== KeyType.String) return E.wrongType;
       // Redis t_string.c incrbyfloatCommand: long double value + increment, "%.17Lf" trimmed.
       // The arithmetic is pure (no float64, no locale), so every replica stores the same bytes.
-      const cur = meta === null ? ldZero(false) : parseLongDouble(meta.value);
+      const cur = meta === null ? ldZero(false) : parseLongDouble(await readStringValue(ctx.ks, ctx.db, key, meta));
       const by = parseLongDouble(incr);
       if (cur === null || by === null) return E.notFloat;
       const next = addLongDouble(cur, by);
@@ -530,7 +532,7 @@ stringCommands.push(
       } else if (a.persist && meta.expireAtMs !== 0) {
         await ctx.ks.writeMeta(ctx.db, a.key, { ...meta, expireAtMs: 0 });
       }
-      return bulk(meta.value);
+      return bulk(await readStringValue(ctx.ks, ctx.db, a.key, meta));
     },
   ),
 );

@@ -32,7 +32,11 @@ export const TYPE_NAMES: Record<KeyType, string> = {
   [KeyType.Stream]: 'stream',
 };
 
-/** The decoded meta record of a user key. Strings keep their value inline; collections a version. */
+/**
+ * The decoded meta record of a user key. Strings keep their value inline; collections a version.
+ * A chunked string (see types/string-fragments.ts) has type String, a non-zero version, its byte
+ * length in `count` and an empty `value`: its bytes live in data records under that version.
+ */
 export interface Meta {
   readonly type: KeyType;
   /** Absolute expiry in ms since the epoch, 0 = none. */
@@ -49,9 +53,16 @@ export interface Meta {
 
 const STRING_HEADER_BYTES = 9;
 const COLLECTION_HEADER_BYTES = 25;
+/** Set in the type byte of a chunked string's meta record, which has the collection header. */
+const CHUNKED_STRING_TAG = 0x80;
+
+/** Whether data records belong to this key: every collection, and chunked strings. */
+export function hasDataRecords(meta: Meta): boolean {
+  return meta.type !== KeyType.String || meta.version !== 0n;
+}
 
 export function encodeMeta(meta: Meta): Buffer {
-  if (meta.type === KeyType.String) {
+  if (meta.type === KeyType.String && meta.version === 0n) {
     const out = Buffer.allocUnsafe(STRING_HEADER_BYTES + meta.value.length);
     out[0] = meta.type;
     out.writeBigUInt64BE(BigInt(meta.expireAtMs), 1);
@@ -59,7 +70,7 @@ export function encodeMeta(meta: Meta): Buffer {
     return out;
   }
   const out = Buffer.allocUnsafe(COLLECTION_HEADER_BYTES + meta.extra.length);
-  out[0] = meta.type;
+  out[0] = meta.type === KeyType.String ? meta.type | CHUNKED_STRING_TAG : meta.type;
   out.writeBigUInt64BE(BigInt(meta.expireAtMs), 1);
   out.writeBigUInt64BE(meta.version, 9);
   out.writeBigUInt64BE(BigInt(meta.count), 17);
@@ -70,10 +81,11 @@ export function encodeMeta(meta: Meta): Buffer {
 const EMPTY = Buffer.alloc(0);
 
 export function decodeMeta(raw: Buffer): Meta {
-  const type = raw[0] as KeyType;
+  const chunked = raw[0]! === (KeyType.String | CHUNKED_STRING_TAG);
+  const type = (chunked ? KeyType.String : raw[0]) as KeyType;
   assert(type >= KeyType.String && type <= KeyType.Stream, `meta record has unknown type ${type}`);
   const expireAtMs = Number(raw.readBigUInt64BE(1));
-  if (type === KeyType.String) {
+  if (type === KeyType.String && !chunked) {
     return { type, expireAtMs, value: raw.subarray(STRING_HEADER_BYTES), version: 0n, count: 0, extra: EMPTY };
   }
   assert(raw.length >= COLLECTION_HEADER_BYTES, 'collection meta record is truncated');
@@ -89,6 +101,12 @@ export function decodeMeta(raw: Buffer): Meta {
 
 export function stringMeta(value: Buffer, expireAtMs: number): Meta {
   return { type: KeyType.String, expireAtMs, value, version: 0n, count: 0, extra: EMPTY };
+}
+
+/** A chunked string of `length` bytes whose fragments live under `version`. */
+export function chunkedStringMeta(version: bigint, length: number, expireAtMs: number): Meta {
+  assert(version !== 0n, 'a chunked string needs a version');
+  return { type: KeyType.String, expireAtMs, value: EMPTY, version, count: length, extra: EMPTY };
 }
 
 export function metaKey(keyspaceId: number, key: Buffer): Buffer {

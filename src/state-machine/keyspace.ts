@@ -6,7 +6,7 @@ import {
   encodeMeta,
   expireIndexKey,
   gcKey,
-  KeyType,
+  hasDataRecords,
   metaKey,
   metaRange,
   userKeyFromMetaKey,
@@ -169,7 +169,7 @@ export class MutableKeyspace extends Keyspace {
   private releaseOld(id: number, key: Buffer, old: Meta, next: Meta | null): void {
     if (old.expireAtMs !== 0) this.overlay.del(expireIndexKey(old.expireAtMs, id, key));
     const keepsData = next !== null && next.type === old.type && next.version === old.version;
-    if (old.type !== KeyType.String && !keepsData) {
+    if (hasDataRecords(old) && !keepsData) {
       this.enqueueGc({ kind: 'version', keyspaceId: id, key, version: old.version });
     }
   }

@@ -1,6 +1,8 @@
-// Strings on the encoding: the value lives inline in the meta record, so GET is one point read.
+// Strings on the encoding: a value lives inline in the meta record, so GET is one point read,
+// unless bit or range writes made it long; then it is chunked (string-fragments.ts).
 import { KeyType, stringMeta } from '../encoding.js';
 import type { Keyspace, MutableKeyspace } from '../keyspace.js';
+import { readStringValue } from './string-fragments.js';
 
 export const WRONGTYPE = Symbol('wrongtype');
 export type Wrongtype = typeof WRONGTYPE;
@@ -9,7 +11,7 @@ export type Wrongtype = typeof WRONGTYPE;
 export async function getString(ks: Keyspace, db: number, key: Buffer): Promise<Buffer | null | Wrongtype> {
   const meta = await ks.meta(db, key);
   if (meta === null) return null;
-  return meta.type === KeyType.String ? meta.value : WRONGTYPE;
+  return meta.type === KeyType.String ? readStringValue(ks, db, key, meta) : WRONGTYPE;
 }
 
 /** Stores `value` replacing whatever `key` held (any type); expireAtMs 0 = no expiry. */
