@@ -119,6 +119,9 @@ export const E = {
   weightNotFloat: err('ERR weight value is not a float'),
   // SORT (sort.c)
   sortScoresNotDouble: err("ERR One or more scores can't be converted into double"),
+  // HyperLogLog (hyperloglog.c)
+  hllNotValid: err('WRONGTYPE Key is not a valid HyperLogLog string value.'),
+  hllCorrupt: err('INVALIDOBJ Corrupted HLL object detected'),
 } as const;
 
 function clip(s: string, max: number): string {
