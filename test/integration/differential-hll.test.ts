@@ -35,6 +35,19 @@ function withoutCache(reply: unknown): unknown {
   return `${reply.subarray(0, 8).toString('hex')}<cache>${reply.subarray(HEADER).toString('hex')}`;
 }
 
+/**
+ * Whether a sparse value's last opcode is an XZERO cut after its first byte. redis-server reads
+ * the byte past the string's end for it, and a PFADD that splits such an opcode writes one there,
+ * which stays in redis-server's memory for later commands; pikiraft stores only the string, so it
+ * reads 0 there (as redis-server itself does after a restart). See README, HyperLogLog.
+ */
+function endsInHalfXzero(b: Buffer): boolean {
+  if (!isHll(b) || b[4] !== 1) return false;
+  let p = HEADER;
+  while (p < b.length) p += (b[p]! & 0xc0) === 0x40 ? 2 : 1;
+  return p > b.length;
+}
+
 async function send(client: Redis, argv: readonly Arg[]): Promise<unknown> {
   try {
     return await client.callBuffer(argv[0] as string, ...argv.slice(1));
@@ -143,8 +156,21 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
       counted.clear();
       const rng = seededRng(seed);
       const lastGet = new Map<string, Buffer>();
+      /** Keys last written by PFADD/PFMERGE, which may have left a byte past the end (endsInHalfXzero). */
+      const pfWritten = new Set<string>();
       for (let i = 0; i < 250; i++) {
-        const argv = randomCommand(rng, lastGet);
+        let argv = randomCommand(rng, lastGet);
+        const name = String(argv[0]);
+        if (name.startsWith('PF')) {
+          for (const key of argv.slice(1).map(String).filter((a) => KEYS.includes(a))) {
+            if (!pfWritten.has(key)) continue;
+            const value = await send(theirs, ['GET', key]);
+            if (Buffer.isBuffer(value) && endsInHalfXzero(value)) argv = ['DEL', key];
+          }
+        }
+        const touched = String(argv[1]);
+        if (argv[0] === 'PFADD' || argv[0] === 'PFMERGE') pfWritten.add(touched);
+        else if (['SET', 'DEL', 'APPEND'].includes(String(argv[0]))) pfWritten.delete(touched);
         const reply = await both(i, argv);
         if (argv[0] === 'GET' && isHll(reply)) lastGet.set(String(argv[1]), reply);
       }
