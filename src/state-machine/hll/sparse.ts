@@ -48,6 +48,7 @@ export function sparseToDense(o: HllObject): boolean {
   dense.bytes.set(sparse.bytes.subarray(0, HLL_HDR_SIZE));
   setEncoding(dense, HLL_DENSE);
   const ok = walkSparse(sparse, (idx, runlen, regval) => {
+    if (regval === 0) return;
     for (let i = 0; i < runlen; i++) denseSet(dense.bytes, HLL_HDR_SIZE, idx + i, regval);
   });
   if (!ok) return false;
@@ -56,11 +57,11 @@ export function sparseToDense(o: HllObject): boolean {
 }
 
 /**
- * Walks the sparse opcodes, calling `onVal` for every VAL run (zero runs are skipped): the loop
- * hllSparseToDense and hllMerge share. False when an opcode would pass the last register or the
- * opcodes end short of it.
+ * Walks the sparse opcodes, calling `onRun` for every run of registers (regval 0 for ZERO and
+ * XZERO): the loop of hllSparseToDense, hllMerge and hllSparseRegHisto. False when an opcode
+ * would pass the last register or the opcodes end short of it.
  */
-function walkSparse(s: SdsBuffer, onVal: (idx: number, runlen: number, regval: number) => void): boolean {
+function walkSparse(s: SdsBuffer, onRun: (idx: number, runlen: number, regval: number) => void): boolean {
   const b = s.bytes;
   const end = s.len;
   let idx = 0;
@@ -72,7 +73,7 @@ function walkSparse(s: SdsBuffer, onVal: (idx: number, runlen: number, regval: n
     else if (sparseIsXzero(op)) runlen = sparseXzeroLen(b, p);
     else runlen = sparseValLen(op);
     if (runlen + idx > HLL_REGISTERS) return false;
-    if (sparseIsVal(op)) onVal(idx, runlen, sparseValValue(op));
+    onRun(idx, runlen, sparseIsVal(op) ? sparseValValue(op) : 0);
     idx += runlen;
     p += sparseIsXzero(op) ? 2 : 1;
   }
@@ -220,39 +221,20 @@ function promote(o: HllObject, index: number, count: number): -1 | 1 {
 }
 
 /**
- * hllSparseRegHisto: adds the sparse registers to `histo`. Returns false when the opcodes do not
- * cover exactly HLL_REGISTERS registers (VAL values are at most 32, so `histo` needs 33 slots).
+ * hllSparseRegHisto: adds the sparse registers to `histo` (VAL values are at most 32). False when
+ * the opcodes do not cover exactly HLL_REGISTERS registers; the histogram is then not used, so
+ * stopping at the first overflowing opcode changes nothing.
  */
 export function sparseHistogram(s: SdsBuffer, histo: Int32Array): boolean {
-  const b = s.bytes;
-  const end = s.len;
-  let idx = 0;
-  let p = HLL_HDR_SIZE;
-  while (p < end) {
-    const op = b[p]!;
-    if (sparseIsZero(op)) {
-      const runlen = sparseZeroLen(op);
-      idx += runlen;
-      histo[0]! += runlen;
-      p++;
-    } else if (sparseIsXzero(op)) {
-      const runlen = sparseXzeroLen(b, p);
-      idx += runlen;
-      histo[0]! += runlen;
-      p += 2;
-    } else {
-      const runlen = sparseValLen(op);
-      idx += runlen;
-      histo[sparseValValue(op)]! += runlen;
-      p++;
-    }
-  }
-  return idx === HLL_REGISTERS;
+  return walkSparse(s, (_idx, runlen, regval) => {
+    histo[regval]! += runlen;
+  });
 }
 
 /** The sparse half of hllMerge: max[i] = max(max[i], register i); false for corrupt opcodes. */
 export function sparseMergeInto(s: SdsBuffer, max: Uint8Array): boolean {
   return walkSparse(s, (idx, runlen, regval) => {
+    if (regval === 0) return;
     for (let i = idx; i < idx + runlen; i++) if (regval > max[i]!) max[i] = regval;
   });
 }
