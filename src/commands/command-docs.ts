@@ -2039,6 +2039,24 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "pfdebug": {
+    "docs": {
+      "summary": "Internal commands for debugging HyperLogLog values",
+      "since": "2.8.9",
+      "group": "hyperloglog",
+      "complexity": "N/A",
+      "docFlags": ["syscmd"],
+      "arguments": [{"name":"subcommand","type":"string"},{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "pfmerge": {
     "docs": {
       "summary": "Merge N different HyperLogLogs into a single one.",

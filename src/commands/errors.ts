@@ -122,6 +122,13 @@ export const E = {
   // HyperLogLog (hyperloglog.c)
   hllNotValid: err('WRONGTYPE Key is not a valid HyperLogLog string value.'),
   hllCorrupt: err('INVALIDOBJ Corrupted HLL object detected'),
+  pfdebugNoKey: err('ERR The specified key does not exist'),
+  pfdebugNotSparse: err('ERR HLL encoding is not sparse'),
+  /** Redis formats the subcommand with %s: it ends at the first NUL byte. */
+  pfdebugUnknown: (sub: Buffer): Reply => {
+    const nul = sub.indexOf(0);
+    return err(noNewlines(`ERR Unknown PFDEBUG subcommand '${bytesToText(nul === -1 ? sub : sub.subarray(0, nul))}'`));
+  },
 } as const;
 
 function clip(s: string, max: number): string {

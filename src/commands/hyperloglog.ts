@@ -1,25 +1,29 @@
-// HyperLogLog commands (Redis hyperloglog.c): PFADD, PFCOUNT, PFMERGE. An HLL is a plain string
+// HyperLogLog commands (Redis hyperloglog.c): PFADD, PFCOUNT, PFMERGE, PFDEBUG. An HLL is a plain string
 // in Redis's exact byte format (state-machine/hll/); GET, SET, DEL and TYPE treat it as one.
 //
 // PFCOUNT is a read: unlike redis-server it never writes the cardinality it computes back into
 // the value's cache bytes (that would make every PFCOUNT a replicated write). Its replies are
 // the same; GET of an HLL differs only in those 8 bytes after a PFCOUNT (README, HyperLogLog).
-import { int, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
+import { array, bulk, int, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
 import {
   addElements,
   cardinalityReply,
   countOne,
   countRegisters,
+  denseRegisters,
+  describeSparse,
   emptyRegisters,
   isDense,
   isHllValue,
   mergeRegisters,
+  toDense,
   writeMerged,
 } from '../state-machine/hll/hyperloglog.js';
 import type { Keyspace } from '../state-machine/keyspace.js';
 import { getExpireAt, getString, setString, WRONGTYPE } from '../state-machine/types/string.js';
 import { E } from './errors.js';
 import { readCommand, writeCommand, type Command } from './table.js';
+import type { WriteContext } from './context.js';
 
 const HLL_ACL = ['@hyperloglog'];
 const docs = (summary: string, since: string, complexity: string) => ({ summary, since, group: 'hyperloglog', complexity });
@@ -121,4 +125,46 @@ export const hyperloglogCommands: Command[] = [
       return OK;
     },
   ),
+  writeCommand(
+    'pfdebug',
+    {
+      arity: 3,
+      flags: ['write', 'denyoom', 'admin'],
+      keys: { first: 2, last: 2, step: 1 },
+      acl: ['@write', ...HLL_ACL, '@admin'],
+      docs: docs('Internal commands for debugging HyperLogLog values.', '2.8.9', 'N/A'),
+    },
+    // The subcommand is checked after the key, as pfdebugCommand does.
+    (argv) => ({ sub: argv[1]!, key: argv[2]! }),
+    async (ctx, { sub, key }) => {
+      const v = await hllValue(ctx.ks, ctx.db, key);
+      if (v === null) return E.pfdebugNoKey;
+      if (isError(v)) return v.error;
+      switch (sub.toString('latin1').toLowerCase()) {
+        case 'getreg': {
+          // Redis converts the key to dense in place before reading the registers.
+          const dense = await storeDense(ctx, key, v);
+          return dense === 'corrupt' ? E.hllCorrupt : array(denseRegisters(dense).map((r) => int(r)));
+        }
+        case 'decode':
+          return isDense(v) ? E.pfdebugNotSparse : bulk(describeSparse(v));
+        case 'encoding':
+          return simple(isDense(v) ? 'dense' : 'sparse');
+        case 'todense': {
+          if (isDense(v)) return ZERO;
+          return (await storeDense(ctx, key, v)) === 'corrupt' ? E.hllCorrupt : ONE;
+        }
+        default:
+          return E.pfdebugUnknown(sub);
+      }
+    },
+  ),
 ];
+
+/** Converts the HLL at `key` to dense and stores it (expiry kept); returns the dense value. */
+async function storeDense(ctx: WriteContext, key: Buffer, value: Buffer): Promise<Buffer | 'corrupt'> {
+  const dense = toDense(value);
+  if (dense === null || dense === 'corrupt') return dense ?? value;
+  await setString(ctx.ks, ctx.db, key, dense, (await getExpireAt(ctx.ks, ctx.db, key)) ?? 0);
+  return dense;
+}

@@ -144,6 +144,8 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
         const key = k();
         return counted.has(key) ? ['TYPE', key] : ['APPEND', key, 'x'];
       },
+      () => ['PFDEBUG', pick(rng, ['ENCODING', 'decode', 'TODENSE', 'GetReg', 'nope']), k()],
+      () => ['PFDEBUG', 'ENCODING'],
       () => ['EXPIRE', k(), '1000'],
       () => ['TTL', k()],
     ];
@@ -215,6 +217,7 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
     }
     for (const v of variants) {
       await both(step++, ['SET', 'c', v]);
+      await both(step++, ['PFDEBUG', 'DECODE', 'c']);
       await both(step++, ['PFCOUNT', 'c']);
       await both(step++, ['PFCOUNT', 'c', 'src']);
       await both(step++, ['PFADD', 'c', ...elements(rng, 8, 1_000_000)]);
@@ -222,6 +225,8 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
       await both(step++, ['PFMERGE', 'd', 'src', 'c']);
       await both(step++, ['GET', 'd']);
       await both(step++, ['DEL', 'd']);
+      await both(step++, ['PFDEBUG', 'TODENSE', 'c']);
+      await both(step++, ['GET', 'c']);
     }
   });
 });

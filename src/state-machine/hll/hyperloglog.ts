@@ -14,6 +14,12 @@ import {
   HLL_SPARSE,
   invalidateCache,
   patternOf,
+  sparseIsXzero,
+  sparseIsZero,
+  sparseValLen,
+  sparseValValue,
+  sparseXzeroLen,
+  sparseZeroLen,
 } from './layout.js';
 import { SdsBuffer } from './sds-buffer.js';
 import { sparseHistogram, sparseMergeInto, sparseSet, sparseToDense, type HllObject } from './sparse.js';
@@ -116,4 +122,38 @@ export function writeMerged(dest: Uint8Array | null, max: Uint8Array, dense: boo
   }
   invalidateCache(o.s);
   return o.s.toBuffer();
+}
+
+/** PFDEBUG TODENSE / GETREG: the value converted to dense, null when it already is, or 'corrupt'. */
+export function toDense(value: Uint8Array): Buffer | null | 'corrupt' {
+  if (encodingOf(value) === HLL_DENSE) return null;
+  const o: HllObject = { s: SdsBuffer.from(value) };
+  return sparseToDense(o) ? o.s.toBuffer() : 'corrupt';
+}
+
+/** PFDEBUG GETREG: every register of a dense value. */
+export function denseRegisters(value: Uint8Array): number[] {
+  const out: number[] = new Array<number>(HLL_REGISTERS);
+  for (let j = 0; j < HLL_REGISTERS; j++) out[j] = denseGet(value, HLL_HDR_SIZE, j);
+  return out;
+}
+
+/** PFDEBUG DECODE: the opcodes of a sparse value as "z:len", "Z:len" and "v:value,len" words. */
+export function describeSparse(value: Uint8Array): string {
+  const s = SdsBuffer.from(value);
+  const words: string[] = [];
+  for (let p = HLL_HDR_SIZE; p < s.len; ) {
+    const op = s.bytes[p]!;
+    if (sparseIsZero(op)) {
+      words.push(`z:${sparseZeroLen(op)}`);
+      p++;
+    } else if (sparseIsXzero(op)) {
+      words.push(`Z:${sparseXzeroLen(s.bytes, p)}`);
+      p += 2;
+    } else {
+      words.push(`v:${sparseValValue(op)},${sparseValLen(op)}`);
+      p++;
+    }
+  }
+  return words.join(' ');
 }
