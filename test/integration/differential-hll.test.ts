@@ -1,12 +1,10 @@
 // Sends the same seeded PFADD/PFCOUNT/PFMERGE/GET/DEL/SET sequences to pikiraft and to
 // redis-server 7.0 and compares every reply, GET bytes of HLLs included, from a few elements to
 // ~100k (sparse, the sparse->dense promotion, dense), and corrupt values set by the user.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import { seededRng, type Rng } from '../../src/util/rng.js';
-import { pick } from '../helpers/differential.js';
+import { ioredisPair, pick } from '../helpers/differential.js';
 
 const KEYS = ['h1', 'h2', 'h3', 'big', 's'];
 const HEADER = 16;
@@ -83,28 +81,13 @@ function corrupt(rng: Rng, hll: Buffer | null): Buffer {
 }
 
 describe('differential: HyperLogLog against redis-server 7.0', () => {
-  let server: ServerHandle;
-  let redis: RedisHandle;
-  let ours: Redis;
-  let theirs: Redis;
-
-  beforeAll(async () => {
-    [server, redis] = await Promise.all([startServer(), startRedis()]);
-    ours = new Redis({ port: server.port, host: '127.0.0.1', enableReadyCheck: false, maxRetriesPerRequest: 0 });
-    theirs = new Redis({ port: redis.port, host: '127.0.0.1', enableReadyCheck: false, maxRetriesPerRequest: 0 });
-  });
-
-  afterAll(async () => {
-    ours?.disconnect();
-    theirs?.disconnect();
-    await Promise.all([server?.cleanup(), redis?.stop()]);
-  });
+  const pair = ioredisPair();
 
   /** Keys a single-key PFCOUNT has seen since they were last replaced. */
   const counted = new Set<string>();
 
   async function both(step: number, argv: readonly Arg[]): Promise<unknown> {
-    const [a, b] = await Promise.all([send(ours, argv), send(theirs, argv)]);
+    const [a, b] = await Promise.all([send(pair.ours, argv), send(pair.theirs, argv)]);
     const name = String(argv[0]).toUpperCase();
     const key = String(argv[1]);
     const view = name === 'GET' && counted.has(key) ? withoutCache : normalize;
@@ -154,7 +137,7 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}: 250 random HLL commands give identical replies and bytes`, async () => {
-      await Promise.all([ours.call('FLUSHALL'), theirs.call('FLUSHALL')]);
+      await Promise.all([pair.ours.call('FLUSHALL'), pair.theirs.call('FLUSHALL')]);
       counted.clear();
       const rng = seededRng(seed);
       const lastGet = new Map<string, Buffer>();
@@ -166,7 +149,7 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
         if (name.startsWith('PF')) {
           for (const key of argv.slice(1).map(String).filter((a) => KEYS.includes(a))) {
             if (!pfWritten.has(key)) continue;
-            const value = await send(theirs, ['GET', key]);
+            const value = await send(pair.theirs, ['GET', key]);
             if (Buffer.isBuffer(value) && endsInHalfXzero(value)) argv = ['DEL', key];
           }
         }
@@ -180,7 +163,7 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
   }
 
   it('grows one HLL to 100k elements through sparse and dense, matching counts and bytes', async () => {
-    await Promise.all([ours.call('FLUSHALL'), theirs.call('FLUSHALL')]);
+    await Promise.all([pair.ours.call('FLUSHALL'), pair.theirs.call('FLUSHALL')]);
     counted.clear();
     const rng = seededRng(99);
     let step = 0;
@@ -202,11 +185,11 @@ describe('differential: HyperLogLog against redis-server 7.0', () => {
   });
 
   it('every truncation and single-byte change of a sparse HLL gives the same replies', async () => {
-    await Promise.all([ours.call('FLUSHALL'), theirs.call('FLUSHALL')]);
+    await Promise.all([pair.ours.call('FLUSHALL'), pair.theirs.call('FLUSHALL')]);
     counted.clear();
     const rng = seededRng(7);
     await both(0, ['PFADD', 'src', ...elements(rng, 60, 1_000_000)]);
-    const src = (await theirs.getBuffer('src'))!;
+    const src = (await pair.theirs.getBuffer('src'))!;
     let step = 1;
     const variants: Buffer[] = [];
     for (let len = 0; len <= src.length; len++) variants.push(src.subarray(0, len));
