@@ -2232,6 +2232,87 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "pfadd": {
+    "docs": {
+      "summary": "Adds the specified elements to the specified HyperLogLog.",
+      "since": "2.8.9",
+      "group": "hyperloglog",
+      "complexity": "O(1) to add every element.",
+      "arguments": [
+        {"name":"key","type":"key","keySpecIndex":0},
+        {"name":"element","type":"string","flags":["optional","multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "pfcount": {
+    "docs": {
+      "summary": "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
+      "since": "2.8.9",
+      "group": "hyperloglog",
+      "complexity": "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "notes": "RW because it may change the internal representation of the key, and propagate to replicas",
+        "flags": ["RW","access"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "pfdebug": {
+    "docs": {
+      "summary": "Internal commands for debugging HyperLogLog values",
+      "since": "2.8.9",
+      "group": "hyperloglog",
+      "complexity": "N/A",
+      "docFlags": ["syscmd"],
+      "arguments": [{"name":"subcommand","type":"string"},{"name":"key","type":"key","keySpecIndex":0}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+    ],
+  },
+  "pfmerge": {
+    "docs": {
+      "summary": "Merge N different HyperLogLogs into a single one.",
+      "since": "2.8.9",
+      "group": "hyperloglog",
+      "complexity": "O(N) to merge N HyperLogLogs, but with high constant times.",
+      "arguments": [
+        {"name":"destkey","type":"key","keySpecIndex":0},
+        {"name":"sourcekey","type":"key","keySpecIndex":1,"flags":["multiple"]},
+      ],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RW","access","insert"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":0,"keyStep":1,"limit":0},
+      },
+      {
+        "flags": ["RO","access"],
+        "beginSearch": {"type":"index","index":2},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
+  },
   "ping": {
     "docs": {
       "summary": "Ping the server",

@@ -127,6 +127,16 @@ export const E = {
   bitfieldType: err('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.'),
   bitfieldOverflow: err('ERR Invalid OVERFLOW type specified'),
   bitfieldRoGetOnly: err('ERR BITFIELD_RO only supports the GET subcommand'),
+  // HyperLogLog (hyperloglog.c)
+  hllNotValid: err('WRONGTYPE Key is not a valid HyperLogLog string value.'),
+  hllCorrupt: err('INVALIDOBJ Corrupted HLL object detected'),
+  pfdebugNoKey: err('ERR The specified key does not exist'),
+  pfdebugNotSparse: err('ERR HLL encoding is not sparse'),
+  /** Redis formats the subcommand with %s: it ends at the first NUL byte. */
+  pfdebugUnknown: (sub: Buffer): Reply => {
+    const nul = sub.indexOf(0);
+    return err(noNewlines(`ERR Unknown PFDEBUG subcommand '${bytesToText(nul === -1 ? sub : sub.subarray(0, nul))}'`));
+  },
 } as const;
 
 function clip(s: string, max: number): string {

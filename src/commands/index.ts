@@ -4,6 +4,7 @@ import { blockingCommands } from './blocking.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
 import { pubsubCommands } from './pubsub.js';
@@ -17,5 +18,5 @@ import { CommandTable } from './table.js';
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands]);
 }

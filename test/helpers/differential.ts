@@ -2,6 +2,7 @@
 // plain data for toEqual, pair extraction, and a pikiraft/redis-server pair with one connection
 // per protocol on each side.
 import { afterAll, beforeAll } from 'vitest';
+import { Redis } from 'ioredis';
 import type { Rng } from '../../src/util/rng.js';
 import { startRedis, type RedisHandle } from './redis-server.js';
 import { RespClient, type RespValue } from './resp-client.js';
@@ -84,6 +85,42 @@ export function serverPair(): { ours: Conn[]; theirs: Conn[] } {
   });
 
   return { ours, theirs };
+}
+
+/**
+ * Starts pikiraft and redis-server for the enclosing describe block and connects one ioredis
+ * client to each (for tests that want ioredis's Buffer replies). The clients exist from beforeAll.
+ */
+export function ioredisPair(): { readonly ours: Redis; readonly theirs: Redis } {
+  let server: ServerHandle | undefined;
+  let redis: RedisHandle | undefined;
+  const clients: { ours?: Redis; theirs?: Redis } = {};
+  const connect = (port: number): Redis => new Redis({ port, host: '127.0.0.1', enableReadyCheck: false, maxRetriesPerRequest: 0 });
+
+  beforeAll(async () => {
+    [server, redis] = await Promise.all([startServer(), startRedis()]);
+    clients.ours = connect(server.port);
+    clients.theirs = connect(redis.port);
+  });
+
+  afterAll(async () => {
+    clients.ours?.disconnect();
+    clients.theirs?.disconnect();
+    await Promise.all([server?.cleanup(), redis?.stop()]);
+  });
+
+  const started = (c: Redis | undefined): Redis => {
+    if (!c) throw new Error('ioredisPair clients are used before beforeAll ran');
+    return c;
+  };
+  return {
+    get ours() {
+      return started(clients.ours);
+    },
+    get theirs() {
+      return started(clients.theirs);
+    },
+  };
 }
 
 /**
