@@ -60,9 +60,10 @@ export interface Anomaly {
   /**
    * Elle's finer name: the type, or for cycles that need real-time/process edges the type plus
    * `-realtime`/`-process` (e.g. 'G-single-realtime'), or 'garbage-read' for a G1a whose value no
-   * transaction appended at all.
+   * transaction appended at all. Always set by the checker; optional only so that hand-built
+   * anomalies (e.g. in report tests) need not carry it.
    */
-  name: string;
+  name?: string;
   message: string;
   /** For cycles: the transactions in cycle order (the first again closes it). */
   txns: ListAppendTxn[];
@@ -73,8 +74,12 @@ export interface ListAppendCheckResult {
   ok: boolean;
   /** Reported anomalies; per type at most `maxAnomaliesPerType`, cycles at most `maxCycles`. */
   anomalies: Anomaly[];
-  /** How many anomalies of each type were found, including those not reported. */
-  anomalyCounts: Partial<Record<AnomalyType, number>>;
+  /**
+   * How many anomalies of each type were found, including those not reported; cycle types count
+   * the cycles of the components examined (all of them unless `maxCycles` was reached). Always set
+   * by the checker; optional only so that hand-built results need not carry it.
+   */
+  anomalyCounts?: Partial<Record<AnomalyType, number>>;
   txnCount: number;
   message: string;
 }

@@ -40,8 +40,9 @@ export interface SetCheckResult {
    * linearizable grow-only set never loses an element.
    */
   staleReads: { read: SetRead; missing: string[] }[];
-  /** Reads that returned an element before any add of it was even invoked (a read from the future). */
-  prematureReads: { read: SetRead; early: string[] }[];
+  /** Reads that returned an element before any add of it was even invoked (a read from the future).
+   * Always set by the checker; optional only so that hand-built results need not carry it. */
+  prematureReads?: { read: SetRead; early: string[] }[];
   message: string;
 }
 

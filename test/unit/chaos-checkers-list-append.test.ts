@@ -176,7 +176,7 @@ describe('list-append: anomalies', () => {
     }
     const all = checkListAppend(h);
     expect(all.anomalies.filter((x) => x.type === 'G2')).toHaveLength(5);
-    expect(all.anomalyCounts.G2).toBe(5);
+    expect(all.anomalyCounts?.G2).toBe(5);
     const some = checkListAppend(h, { maxCycles: 2 });
     expect(some.ok).toBe(false);
     expect(some.anomalies).toHaveLength(2);
