@@ -9,6 +9,8 @@
 // so lower = initial + certain + (negative deltas of the others), upper = initial + certain +
 // (positive deltas of the others). With non-negative deltas these are exactly Jepsen's bounds.
 
+import { validateAdd, validateRead } from './history-validation.js';
+
 export interface CounterAdd {
   process: number;
   delta: number;
@@ -43,8 +45,8 @@ export function checkCounter(input: { adds: CounterAdd[]; reads: CounterRead[]; 
   const { adds, reads, finalRead } = input;
   const initial = input.initial ?? 0;
   if (!Number.isSafeInteger(initial)) throw new RangeError(`counter history: initial value must be a safe integer: ${initial}`);
-  for (const add of adds) validateAdd(add);
-  for (const read of [...reads, finalRead]) validateRead(read);
+  for (const add of adds) validateCounterAdd(add);
+  for (const read of [...reads, finalRead]) validateCounterRead(read);
 
   // Certain: ok adds by return time. Possible: ok + unknown adds by call time. Prefix sums of the
   // positive and negative parts of each answer a read's bounds with two binary searches.
@@ -111,19 +113,12 @@ function prefixSums(adds: CounterAdd[], timeOf: (a: CounterAdd) => number): Pref
   };
 }
 
-function validateAdd(add: CounterAdd): void {
-  // A malformed history is a recorder bug: crash loudly rather than return a verdict on garbage.
+function validateCounterAdd(add: CounterAdd): void {
   if (!Number.isSafeInteger(add.delta)) throw new RangeError(`counter history: delta must be a safe integer: ${JSON.stringify(add)}`);
-  if (add.outcome !== 'ok' && add.outcome !== 'fail' && add.outcome !== 'unknown')
-    throw new TypeError(`counter history: bad add outcome: ${JSON.stringify(add)}`);
-  if (!Number.isFinite(add.callNs)) throw new RangeError(`counter history: add callNs not finite: ${JSON.stringify(add)}`);
-  if (add.returnNs !== null && !(Number.isFinite(add.returnNs) && add.returnNs >= add.callNs))
-    throw new RangeError(`counter history: add returnNs must be null or >= callNs: ${JSON.stringify(add)}`);
-  if (add.outcome === 'ok' && add.returnNs === null) throw new RangeError(`counter history: acknowledged add without returnNs: ${JSON.stringify(add)}`);
+  validateAdd('counter history', add);
 }
 
-function validateRead(read: CounterRead): void {
+function validateCounterRead(read: CounterRead): void {
   if (!Number.isSafeInteger(read.value)) throw new RangeError(`counter history: read value must be a safe integer: ${JSON.stringify(read)}`);
-  if (!Number.isFinite(read.callNs) || !(Number.isFinite(read.returnNs) && read.returnNs >= read.callNs))
-    throw new RangeError(`counter history: read times must be finite with returnNs >= callNs: ${JSON.stringify(read)}`);
+  validateRead('counter history', read);
 }

@@ -21,6 +21,8 @@
 // read observed are treated as committed, unobserved ones as never applied, and their reads say
 // nothing. 'fail' transactions definitely did not commit and are not part of the graph.
 
+import { validateTimes } from './history-validation.js';
+
 export type MicroOp = { f: 'append'; key: string; value: number } | { f: 'r'; key: string; value: number[] | null };
 
 /** 'ok' = committed, reads filled in; 'fail' = definitely did not happen; 'info' = unknown. */
@@ -675,8 +677,7 @@ function validate(t: ListAppendTxn, i: number): void {
   const where = `list-append history: txn ${i}`;
   if (t.type !== 'ok' && t.type !== 'fail' && t.type !== 'info') throw new TypeError(`${where}: bad type ${JSON.stringify(t.type)}`);
   if (!Array.isArray(t.ops)) throw new TypeError(`${where}: ops is not an array`);
-  if (!Number.isFinite(t.callNs)) throw new RangeError(`${where}: callNs not finite`);
-  if (t.returnNs !== null && !(Number.isFinite(t.returnNs) && t.returnNs >= t.callNs)) throw new RangeError(`${where}: returnNs must be null or >= callNs`);
+  validateTimes(where, { callNs: t.callNs, returnNs: t.returnNs });
   if (t.type === 'ok' && t.returnNs === null) throw new RangeError(`${where}: committed without returnNs`);
   for (const op of t.ops) {
     if (typeof op.key !== 'string') throw new TypeError(`${where}: op without a string key`);

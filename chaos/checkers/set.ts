@@ -5,6 +5,8 @@
 // "Before" is real time: A precedes B iff `A.returnNs < B.callNs`; equal times count as
 // concurrent, the safe reading of a tie.
 
+import { validateAdd, validateRead } from './history-validation.js';
+
 /** One add. `outcome`: 'ok' = acknowledged, 'fail' = definitely not applied, 'unknown' = either. */
 export interface SetAdd {
   process: number;
@@ -53,9 +55,9 @@ const MESSAGE_ELEMENTS_MAX = 10;
 
 export function checkSet(input: { adds: SetAdd[]; reads: SetRead[]; finalRead: SetRead }): SetCheckResult {
   const { adds, reads, finalRead } = input;
-  for (const add of adds) validateAdd(add);
-  for (const read of reads) validateRead(read);
-  validateRead(finalRead);
+  for (const add of adds) validateSetAdd(add);
+  for (const read of reads) validateSetRead(read);
+  validateSetRead(finalRead);
 
   // Per element: the best outcome of its adds, the first call, and the first acknowledgement.
   const outcome = new Map<string, 'ok' | 'fail' | 'unknown'>();
@@ -174,19 +176,12 @@ const rank = (o: 'ok' | 'fail' | 'unknown'): number => (o === 'ok' ? 2 : o === '
 const list = (xs: string[]): string =>
   xs.slice(0, MESSAGE_ELEMENTS_MAX).map((x) => JSON.stringify(x)).join(', ') + (xs.length > MESSAGE_ELEMENTS_MAX ? ', ...' : '');
 
-function validateAdd(add: SetAdd): void {
-  // A malformed history is a recorder bug: crash loudly rather than return a verdict on garbage.
+function validateSetAdd(add: SetAdd): void {
   if (typeof add.element !== 'string') throw new TypeError(`set history: add without a string element: ${JSON.stringify(add)}`);
-  if (add.outcome !== 'ok' && add.outcome !== 'fail' && add.outcome !== 'unknown')
-    throw new TypeError(`set history: bad add outcome: ${JSON.stringify(add)}`);
-  if (!Number.isFinite(add.callNs)) throw new RangeError(`set history: add callNs not finite: ${JSON.stringify(add)}`);
-  if (add.returnNs !== null && !(Number.isFinite(add.returnNs) && add.returnNs >= add.callNs))
-    throw new RangeError(`set history: add returnNs must be null or >= callNs: ${JSON.stringify(add)}`);
-  if (add.outcome === 'ok' && add.returnNs === null) throw new RangeError(`set history: acknowledged add without returnNs: ${JSON.stringify(add)}`);
+  validateAdd('set history', add);
 }
 
-function validateRead(read: SetRead): void {
+function validateSetRead(read: SetRead): void {
   if (!Array.isArray(read.elements)) throw new TypeError(`set history: read without elements: ${JSON.stringify(read)}`);
-  if (!Number.isFinite(read.callNs) || !(Number.isFinite(read.returnNs) && read.returnNs >= read.callNs))
-    throw new RangeError(`set history: read times must be finite with returnNs >= callNs: call ${read.callNs}, return ${read.returnNs}`);
+  validateRead('set history', read);
 }

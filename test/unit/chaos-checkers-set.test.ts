@@ -74,6 +74,6 @@ describe('set checker', () => {
 
   it('throws on a malformed history', () => {
     expect(() => checkSet({ adds: [add('a', 'ok', 10, null)], reads: [], finalRead: fin([]) })).toThrow(/without returnNs/);
-    expect(() => checkSet({ adds: [], reads: [read([], 10, 5)], finalRead: fin([]) })).toThrow(/returnNs >= callNs/);
+    expect(() => checkSet({ adds: [], reads: [read([], 10, 5)], finalRead: fin([]) })).toThrow(/returnNs must be null or >= callNs: call 10, return 5/);
   });
 });
