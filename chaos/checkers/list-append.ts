@@ -8,14 +8,17 @@
 // Edges (Adya's, on one key's version order x_0, x_1, ...):
 // - ww: T1 appended x_i, T2 appended x_{i+1};
 // - wr: T1 appended x_i, T2 read a list ending in x_i;
-// - rw: T1 read a list ending in x_i (or empty), T2 appended x_{i+1} (x_0);
+// - rw: T1 read a list ending in x_i (or empty), T2 appended x_{i+1} (x_0); and T1 read the key at
+//   all, T2 committed an append to it that no read saw (T1's version cannot include it);
 // - strict serializability adds real time (T1 returned before T2 was invoked) and process order
 //   (consecutive transactions of one client).
 // Cycles are found in the strongly connected components (iterative Tarjan) and classified by their
 // edges: G0 (ww only), G1c (ww and wr), G-single (exactly one rw), G2 (two or more rw); a cycle that
 // needs real-time or process edges gets `-realtime`/`-process` appended to its name. Non-cycle
 // anomalies: G1a (aborted read), G1b (intermediate read), duplicate elements in a read,
-// incompatible orders between reads, dirty updates and (strict) lost appends.
+// incompatible orders (between reads; 'internal': a read against its own transaction's earlier
+// operations; 'non-atomic-append': one transaction's appends split or reordered), dirty updates and
+// (strict) lost appends.
 //
 // 'info' transactions (outcome unknown) may or may not have committed: appends of theirs that some
 // read observed are treated as committed, unobserved ones as never applied, and their reads say
@@ -103,6 +106,11 @@ const ANOMALIES_PER_TYPE_MAX_DEFAULT = 100;
  * reported, as G2 or with real-time edges: only the finer classification is lost.
  */
 const G_SINGLE_TRIES_MAX = 64;
+/**
+ * rw edges to writers of committed appends nobody read, at most: readers of a key times such
+ * writers, small unless a history loses appends wholesale, when the cycles already found suffice.
+ */
+const UNSEEN_RW_EDGES_MAX = 2_000_000;
 /** How many offending reads an incompatible-order anomaly lists. */
 const INCOMPATIBLE_READS_SHOWN = 4;
 
@@ -147,7 +155,9 @@ export function checkListAppend(txns: ListAppendTxn[], opts: ListAppendCheckOpti
   const writes = indexWrites(txns);
   const reads = collectReads(txns);
   checkReads(txns, reads, writes, report);
-  const orders = inferVersionOrders(reads, report);
+  checkInternal(txns, report);
+  const { orders, orderReaders } = inferVersionOrders(reads, report);
+  checkAtomicAppends(txns, orders, orderReaders, writes, report);
 
   // Graph members: committed transactions, and unknown ones some read proved took effect.
   const inGraph = new Uint8Array(txns.length);
@@ -259,8 +269,9 @@ function checkReads(txns: ListAppendTxn[], reads: Map<string, Read[]>, writes: M
  * Keys whose reads disagree are reported and left out of the graph: edges from an order that is
  * not one would only produce spurious cycles.
  */
-function inferVersionOrders(reads: Map<string, Read[]>, report: Reporter): Map<string, number[]> {
+function inferVersionOrders(reads: Map<string, Read[]>, report: Reporter): { orders: Map<string, number[]>; orderReaders: Map<string, number> } {
   const orders = new Map<string, number[]>();
+  const orderReaders = new Map<string, number>();
   for (const [key, list] of reads) {
     let longest = list[0]!;
     for (const r of list) if (r.values.length > longest.values.length) longest = r;
@@ -268,6 +279,7 @@ function inferVersionOrders(reads: Map<string, Read[]>, report: Reporter): Map<s
     const offending = list.filter((r) => !isPrefix(r.values, order));
     if (offending.length === 0) {
       orders.set(key, order);
+      orderReaders.set(key, longest.txn);
       continue;
     }
     const shown = offending.slice(0, INCOMPATIBLE_READS_SHOWN);
@@ -279,7 +291,84 @@ function inferVersionOrders(reads: Map<string, Read[]>, report: Reporter): Map<s
       [longest.txn, ...shown.map((r) => r.txn)],
     );
   }
-  return orders;
+  return { orders, orderReaders };
+}
+
+/**
+ * A committed transaction's reads must agree with its own earlier operations on the key (Elle's
+ * "internal" check): after a read R and appends A it reads exactly R ++ A; with no earlier read,
+ * a list ending in A and holding none of its later appends. Reported as an incompatible order
+ * named 'internal'.
+ */
+function checkInternal(txns: ListAppendTxn[], report: Reporter): void {
+  txns.forEach((t, i) => {
+    if (t.type !== 'ok') return;
+    const known = new Map<string, { read: number[] | null; appended: number[] }>();
+    const pending = new Set(t.ops.flatMap((op) => (op.f === 'append' ? [`${op.key}/${op.value}`] : [])));
+    for (const op of t.ops) {
+      let k = known.get(op.key);
+      if (k === undefined) known.set(op.key, (k = { read: null, appended: [] }));
+      if (op.f === 'append') {
+        k.appended.push(op.value);
+        pending.delete(`${op.key}/${op.value}`);
+        continue;
+      }
+      const values = op.value ?? [];
+      const consistent =
+        (k.read !== null ? sameList(values, [...k.read, ...k.appended]) : sameList(values.slice(values.length - k.appended.length), k.appended)) &&
+        !values.some((v) => pending.has(`${op.key}/${v}`));
+      if (!consistent)
+        report.add(
+          'incompatible-order',
+          'internal',
+          `T${i} read key ${JSON.stringify(op.key)} as ${show(values)} after its own ` +
+            (k.read === null ? '' : `read of ${show(k.read)} and `) +
+            `appends ${show(k.appended)}`,
+          [i],
+        );
+      known.set(op.key, { read: values, appended: [] });
+    }
+  });
+}
+
+/**
+ * A transaction's appends to one key take effect together and in its order: in the version order
+ * they are all present, contiguous and in op order, or none is. (The transaction whose read gave
+ * the order is exempt: it sees its own appends so far.) Reported as an incompatible order named
+ * 'non-atomic-append'.
+ */
+function checkAtomicAppends(
+  txns: ListAppendTxn[],
+  orders: Map<string, number[]>,
+  orderReaders: Map<string, number>,
+  writes: Map<string, Map<number, Write>>,
+  report: Reporter,
+): void {
+  for (const [key, order] of orders) {
+    const byValue = writes.get(key);
+    if (byValue === undefined) continue;
+    const position = new Map(order.map((v, i) => [v, i]));
+    const checked = new Set<number>([orderReaders.get(key)!]);
+    for (const v of order) {
+      const w = byValue.get(v);
+      if (w === undefined || checked.has(w.txn) || txns[w.txn]!.type === 'fail') continue;
+      checked.add(w.txn);
+      const own = txns[w.txn]!.ops.flatMap((op) => (op.f === 'append' && op.key === key ? [op.value] : []));
+      const at = own.map((x) => position.get(x));
+      if (at.every((p, i) => p !== undefined && (i === 0 || p === at[i - 1]! + 1))) continue;
+      report.add(
+        'incompatible-order',
+        'non-atomic-append',
+        `T${w.txn} appended ${show(own)} to key ${JSON.stringify(key)}, but the version order (T${orderReaders.get(key)}: ${show(order)}) ` +
+          `does not hold them together and in that order`,
+        [w.txn, orderReaders.get(key)!],
+      );
+    }
+  }
+}
+
+function sameList(a: number[], b: number[]): boolean {
+  return a.length === b.length && isPrefix(a, b);
 }
 
 function isPrefix(a: number[], b: number[]): boolean {
@@ -346,6 +435,7 @@ function addDataEdges(
   inGraph: Uint8Array,
   report: Reporter,
 ): void {
+  let unseenEdges = 0;
   for (const [key, order] of orders) {
     const byValue = writes.get(key);
     // Writer of each position, or -1 where the writer is not in the graph (failed, or garbage).
@@ -370,10 +460,19 @@ function addDataEdges(
       if (prev !== -1) g.add(prev, w, WW, key);
       prev = w;
     }
+    // Committed appends no read of this key saw (of committed transactions, or of unknown ones
+    // seen on another key): every reader of the key read a version without them, so it
+    // precedes their writer (rw) just as it precedes the writer of the next observed version.
+    const inOrder = new Set(order);
+    const unseenWriters = new Set<number>();
+    for (const [v, w] of byValue ?? []) if (!inOrder.has(v) && inGraph[w.txn] === 1) unseenWriters.add(w.txn);
     for (const read of reads.get(key) ?? []) {
       const n = read.values.length;
       if (n > 0 && writer[n - 1]! !== -1) g.add(writer[n - 1]!, read.txn, WR, key);
       if (n < order.length && writer[n]! !== -1) g.add(read.txn, writer[n]!, RW, key);
+      if (unseenEdges + unseenWriters.size > UNSEEN_RW_EDGES_MAX) continue;
+      unseenEdges += unseenWriters.size;
+      for (const w of unseenWriters) g.add(read.txn, w, RW, key);
     }
   }
 }

@@ -143,6 +143,33 @@ describe('list-append: anomalies', () => {
     anomalies([txn([a('x', 1)]), txn([a('x', 2)]), txn([a('x', 3)]), txn([r('x', [1, 2])]), txn([r('x', [1, 3])])], ['incompatible-order']);
   });
 
+  it('G-single: a fractured read sees one append of a transaction but not its other, unread one', () => {
+    const h = [txn([a('x', 1), a('y', 2)]), txn([r('x', [1]), r('y', [])])];
+    const [x] = anomalies(h, ['G-single'], { consistency: 'serializable' });
+    expectCycle(x!, h, ['wr', 'rw']);
+    // An unknown transaction seen on x committed, so the same holds for it.
+    anomalies([txn([a('x', 1), a('y', 2)], 'info'), txn([r('x', [1]), r('y', [])])], ['G-single']);
+  });
+
+  it('internal: a read that disagrees with the transaction\'s own earlier operations', () => {
+    anomalies([txn([a('x', 1), r('x', [])])], ['internal']);
+    anomalies([txn([r('x', []), a('x', 1), r('x', [1, 1])])], ['internal', 'duplicate-elements']);
+    // Its second read also disagrees with its first one.
+    anomalies([txn([a('x', 9)]), txn([r('x', [9]), a('x', 1), r('x', [1])])], ['internal', 'incompatible-order']);
+    // A value it appends only later.
+    const [x] = anomalies([txn([r('x', [1]), a('x', 1)])], ['internal']);
+    expect(x!.type).toBe('incompatible-order');
+  });
+
+  it('non-atomic-append: one transaction\'s appends split or reordered in the version order', () => {
+    // T1's append between T0's two puts each of them before the other (G0).
+    anomalies([txn([a('x', 1), a('x', 2)]), txn([a('x', 3)]), txn([r('x', [1, 3, 2])])], ['non-atomic-append', 'G0']);
+    // Ending in T0's first append, the read also saw an intermediate state.
+    anomalies([txn([a('x', 1), a('x', 2)]), txn([r('x', [2, 1])])], ['non-atomic-append', 'G1b']);
+    // The transaction that read the order sees its own appends so far: fine.
+    valid([txn([a('x', 1), r('x', [1]), a('x', 2)])]);
+  });
+
   it('duplicate-elements: one value read twice', () => {
     const h = [txn([a('x', 1)]), txn([r('x', [1, 1])])];
     const [x] = anomalies(h, ['duplicate-elements']);
@@ -155,8 +182,10 @@ describe('list-append: anomalies', () => {
 
   it('lost-append: a committed append missing from a later read (strict only)', () => {
     const h = [txn([a('x', 1)], 'ok', 0, 10), txn([a('x', 2)], 'ok', 0, 10), txn([r('x', [2])], 'ok', 20, 30)];
-    const [x] = anomalies(h, ['lost-append']);
-    expect(x!.txns).toEqual([h[0], h[2]]);
+    // T2 read a version without T0's append, so it precedes T0 (rw), yet began after T0 committed.
+    const found = anomalies(h, ['lost-append', 'G-single-realtime']);
+    expect(found.find((x) => x.type === 'lost-append')!.txns).toEqual([h[0], h[2]]);
+    expectCycle(found.find((x) => x.type === 'G-single')!, h, ['rw', 'realtime']);
     valid(h, { consistency: 'serializable' });
   });
 
