@@ -64,8 +64,8 @@ export interface Anomaly {
   type: AnomalyType;
   /**
    * Elle's finer name: the type, or for cycles that need real-time/process edges the type plus
-   * `-realtime`/`-process` (e.g. 'G-single-realtime'), or 'garbage-read' for a G1a whose value no
-   * transaction appended at all. Always set by the checker; optional only so that hand-built
+   * `-realtime`/`-process` (e.g. 'G-single-realtime'); 'garbage-read' for a G1a whose value no
+   * transaction appended at all; 'internal' or 'non-atomic-append' for those incompatible orders. Always set by the checker; optional only so that hand-built
    * anomalies (e.g. in report tests) need not carry it.
    */
   name?: string;
@@ -111,6 +111,10 @@ const G_SINGLE_TRIES_MAX = 64;
  * writers, small unless a history loses appends wholesale, when the cycles already found suffice.
  */
 const UNSEEN_RW_EDGES_MAX = 2_000_000;
+/** Cycles reported at most per component that real-time or process order closes. */
+const ORDER_CYCLES_PER_COMPONENT_MAX = 10;
+/** Data edges tried per cycle wanted there (tries whose cycle overlaps a reported one are lost). */
+const ORDER_CYCLE_TRIES_PER_CYCLE = 8;
 /** How many offending reads an incompatible-order anomaly lists. */
 const INCOMPATIBLE_READS_SHOWN = 4;
 
@@ -181,17 +185,29 @@ export function checkListAppend(txns: ListAppendTxn[], opts: ListAppendCheckOpti
 
   const members: number[] = [];
   for (let i = 0; i < txns.length; i++) if (inGraph[i] === 1) members.push(i);
-  const components = stronglyConnected(g, members, strict ? ALL : DATA);
-  for (const component of components) {
-    report.count('cycle-component');
-    if (report.cycles >= cyclesMax) continue;
-    for (const cycle of cyclesIn(g, component, strict)) {
+  // Data-only components first, so that real-time edges never merge independent anomalies into
+  // one component; then, under strict serializability, the components real-time or process order
+  // closes that hold no data-only cycle.
+  const dataComponents = stronglyConnected(g, members, DATA);
+  let components = dataComponents.length;
+  for (const component of dataComponents) {
+    for (const cycle of dataCycles(g, component)) {
       if (report.cycles >= cyclesMax) break;
       report.cycle(cycle.type, cycle.name, cycle.edges);
     }
   }
+  if (strict) {
+    const inDataCycle = new Set(dataComponents.flat());
+    for (const component of stronglyConnected(g, members, ALL)) {
+      if (component.some((v) => inDataCycle.has(v))) continue;
+      components++;
+      if (report.cycles >= cyclesMax) continue;
+      for (const cycle of orderCycles(g, txns, component, Math.min(ORDER_CYCLES_PER_COMPONENT_MAX, cyclesMax - report.cycles)))
+        report.cycle(cycle.type, cycle.name, cycle.edges);
+    }
+  }
 
-  return report.result(components.length, g.edgeCount, strict);
+  return report.result(components, g.edgeCount, strict);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -663,11 +679,10 @@ function classify(edges: AnomalyEdge[]): { type: AnomalyType; name: string } {
 }
 
 /**
- * The cycles one component is reported with: the weakest data-only anomaly of each class it holds
- * (G0, G1c, then G-single, else G2), and only if it has no data-only cycle at all, one cycle that
- * needs real-time or process order.
+ * The cycles a component of ww/wr/rw edges is reported with: one of each class it holds among G0,
+ * G1c and G-single (else G2), each the shortest through the edge it was searched from.
  */
-function cyclesIn(g: Graph, component: number[], strict: boolean): FoundCycle[] {
+function dataCycles(g: Graph, component: number[]): FoundCycle[] {
   const found: FoundCycle[] = [];
   const member = new Set(component);
   const push = (edges: AnomalyEdge[] | null): boolean => {
@@ -702,13 +717,44 @@ function cyclesIn(g: Graph, component: number[], strict: boolean): FoundCycle[] 
       if (id !== undefined && push(cycleThrough(g, id, RW, DATA, m))) break;
     }
   }
-  if (found.length > 0 || !strict) return found;
+  // A component has a cycle, and a cycle whose rw edges all double as ww/wr is found as G0/G1c.
+  if (found.length === 0) throw new Error(`list-append: no cycle found in a data component of ${component.length} txns`);
+  return found;
+}
 
-  // Only real-time/process edges close the cycle.
-  const id = edgesWithin(g, component, member, PROCESS | REALTIME, DATA).next().value;
-  if (id !== undefined) push(cycleThrough(g, id, PROCESS | REALTIME, ALL, member));
-  // A component always has a cycle, and any cycle here has such an edge.
-  if (found.length === 0) throw new Error(`list-append: no cycle found in a strongly connected component of ${component.length} txns`);
+/**
+ * Cycles of a component without data-only cycles, each needing real-time or process order. Real
+ * time and process order alone are acyclic, so every cycle has a data edge; in a history that
+ * broke real time wholesale one component can span most of it, so up to `max` cycles are reported,
+ * each through a different data edge and disjoint from the others, edges that point back in time
+ * (to a transaction that returned before this one was invoked) first: they are the violations.
+ */
+function orderCycles(g: Graph, txns: ListAppendTxn[], component: number[], max: number): FoundCycle[] {
+  const member = new Set(component);
+  // How far back in time the edge points (how long its target had returned when its source was
+  // invoked), or -Infinity if it does not.
+  const backNs = (id: number): number => {
+    const to = txns[g.to[id]!]!;
+    return to.returnNs !== null && to.returnNs < txns[g.from[id]!]!.callNs ? txns[g.from[id]!]!.callNs - to.returnNs : -Infinity;
+  };
+  // Back in time first, shortest span first: a local contradiction makes a short cycle.
+  const rank = (id: number): number => (backNs(id) === -Infinity ? Infinity : backNs(id));
+  const candidates = [...edgesWithin(g, component, member, DATA, 0)];
+  const ranks = new Map(candidates.map((id) => [id, rank(id)]));
+  candidates.sort((x, y) => (ranks.get(x)! === ranks.get(y)! ? 0 : ranks.get(x)! < ranks.get(y)! ? -1 : 1));
+  const used = new Set<number>();
+  const found: FoundCycle[] = [];
+  for (const id of candidates.slice(0, max * ORDER_CYCLE_TRIES_PER_CYCLE)) {
+    if (found.length >= max) break;
+    if (used.has(g.from[id]!) || used.has(g.to[id]!)) continue;
+    const edges = cycleThrough(g, id, DATA, ALL, member);
+    // Both ends lie in the component, so a way back exists.
+    if (edges === null) throw new Error(`list-append: no cycle through an edge of a component of ${component.length} txns`);
+    if (edges.some((e) => used.has(e.from))) continue;
+    for (const e of edges) used.add(e.from);
+    found.push({ ...classify(edges), edges });
+  }
+  if (found.length === 0) throw new Error(`list-append: no cycle found in a component of ${component.length} txns`);
   return found;
 }
 
@@ -717,7 +763,7 @@ function cyclesIn(g: Graph, component: number[], strict: boolean): FoundCycle[] 
 
 class Reporter {
   readonly anomalies: Anomaly[] = [];
-  readonly counts = new Map<string, number>();
+  readonly counts = new Map<AnomalyType, number>();
   cycles = 0;
 
   constructor(
@@ -725,7 +771,7 @@ class Reporter {
     private readonly perTypeMax: number,
   ) {}
 
-  count(type: string): number {
+  count(type: AnomalyType): number {
     const n = (this.counts.get(type) ?? 0) + 1;
     this.counts.set(type, n);
     return n;
@@ -747,7 +793,7 @@ class Reporter {
 
   result(components: number, edgeCount: number, strict: boolean): ListAppendCheckResult {
     const anomalyCounts: Partial<Record<AnomalyType, number>> = {};
-    for (const [type, n] of this.counts) if (type !== 'cycle-component') anomalyCounts[type as AnomalyType] = n;
+    for (const [type, n] of this.counts) anomalyCounts[type] = n;
     const ok = this.anomalies.length === 0;
     const kinds = { ok: 0, fail: 0, info: 0 };
     for (const t of this.txns) kinds[t.type]++;

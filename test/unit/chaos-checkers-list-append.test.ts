@@ -189,6 +189,24 @@ describe('list-append: anomalies', () => {
     valid(h, { consistency: 'serializable' });
   });
 
+  it('reports separate real-time cycles of one component', () => {
+    // Each read misses an append that committed before it began; R2's miss of x ties all four
+    // transactions into one component.
+    const h = [
+      txn([a('x', 1)], 'ok', 0, 10),
+      txn([r('x', [])], 'ok', 20, 30),
+      txn([a('y', 2)], 'ok', 40, 50),
+      txn([r('y', []), r('x', [])], 'ok', 60, 70),
+      txn([r('x', [1]), r('y', [2])], 'ok', 80, 90),
+    ];
+    const v = checkListAppend(h);
+    expect(v.ok).toBe(false);
+    expect(v.message).toMatch(/1 cyclic component\(s\), 2 cycle\(s\) reported/);
+    expect(v.anomalies.map((x) => x.name)).toEqual(['G-single-realtime', 'G-single-realtime']);
+    for (const x of v.anomalies) expectCycle(x, h, ['rw', 'realtime']);
+    valid(h, { consistency: 'serializable' });
+  });
+
   it('process order: a pipelined transaction that missed its predecessor on the same connection', () => {
     const h = [txn([a('x', 1)], 'ok', 0, 100, 7), txn([r('x', [])], 'ok', 50, 150, 7), txn([r('x', [1])], 'ok', 0, 200, 8)];
     const [x] = anomalies(h, ['G-single-process']);
