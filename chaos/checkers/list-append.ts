@@ -168,10 +168,12 @@ export function checkListAppend(txns: ListAppendTxn[], opts: ListAppendCheckOpti
   txns.forEach((t, i) => {
     if (t.type === 'ok') inGraph[i] = 1;
   });
-  for (const [key, order] of orders) {
-    for (const v of order) {
-      const w = writes.get(key)?.get(v);
-      if (w !== undefined && txns[w.txn]!.type === 'info') inGraph[w.txn] = 1;
+  for (const [key, list] of reads) {
+    for (const read of list) {
+      for (const v of read.values) {
+        const w = writes.get(key)?.get(v);
+        if (w !== undefined && txns[w.txn]!.type === 'info') inGraph[w.txn] = 1;
+      }
     }
   }
 
