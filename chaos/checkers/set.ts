@@ -39,7 +39,8 @@ export interface SetCheckResult {
   /**
    * Reads that miss an element already known present when they were invoked: its add was
    * acknowledged, or an earlier read (completed before this one was invoked) returned it. A
-   * linearizable grow-only set never loses an element.
+   * linearizable grow-only set never loses an element. The final read is listed here only for
+   * elements not acknowledged (those are in `lost`) that an earlier read returned.
    */
   staleReads: { read: SetRead; missing: string[] }[];
   /** Reads that returned an element before any add of it was even invoked (a read from the future).
@@ -102,7 +103,15 @@ export function checkSet(input: { adds: SetAdd[]; reads: SetRead[]; finalRead: S
     }
   }
 
-  const { staleReads, staleCount } = findStaleReads(reads, knownSinceNs);
+  const { staleReads, staleCount: staleBeforeFinal } = findStaleReads(reads, knownSinceNs);
+  // The final read too: an unknown-outcome element an earlier read returned has taken effect, and
+  // must still be there (acknowledged ones missing are already `lost`).
+  const vanished = [...knownSinceNs]
+    .filter(([e, t]) => t < finalRead.callNs && !finalSet.has(e) && outcome.get(e) !== 'ok')
+    .map(([e]) => e)
+    .sort();
+  if (vanished.length > 0 && staleReads.length < REPORTED_READS_MAX) staleReads.push({ read: finalRead, missing: vanished });
+  const staleCount = staleBeforeFinal + (vanished.length > 0 ? 1 : 0);
 
   lost.sort();
   recovered.sort();

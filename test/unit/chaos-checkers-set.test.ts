@@ -60,6 +60,14 @@ describe('set checker', () => {
     expect(v.staleReads).toEqual([{ read: stale, missing: ['u'] }]);
   });
 
+  it('reports an unknown add that a read saw but the final read lacks', () => {
+    const final = fin([]);
+    const v = checkSet({ adds: [add('u', 'unknown', 0, null), add('a', 'ok', 0, 10)], reads: [read(['u'], 10, 20)], finalRead: final });
+    expect(v.ok).toBe(false);
+    expect(v.lost).toEqual(['a']);
+    expect(v.staleReads).toEqual([{ read: final, missing: ['u'] }]);
+  });
+
   it('does not call a read stale when it overlaps the acknowledgement', () => {
     const v = checkSet({ adds: [add('a', 'ok', 0, 10)], reads: [read([], 10, 30)], finalRead: fin(['a']) });
     expect(v.ok).toBe(true);
