@@ -1,0 +1,33 @@
+// kill -9 of one node, the leader or a majority; stop restarts them on the same data directory.
+import type { Fault } from '../schedule.js';
+import { leaderOrAny, type NemesisContext, type StartedFault } from './fault.js';
+
+export async function startKill(ctx: NemesisContext, fault: Extract<Fault, { kind: 'kill' }>): Promise<StartedFault> {
+  let targets = [...fault.nodes];
+  let note = '';
+  if (fault.target === 'leader') {
+    const l = await leaderOrAny(ctx);
+    targets = [l.id];
+    note = `${l.note} `;
+  }
+  const killed: string[] = [];
+  const victims: number[] = [];
+  for (const id of targets) {
+    const pid = await ctx.cluster.kill(id);
+    if (pid !== null) {
+      killed.push(`${id} (pid ${pid})`);
+      victims.push(id);
+    }
+  }
+  return {
+    detail: killed.length > 0 ? `kill -9 ${note}${killed.join(', ')}` : `kill: ${targets.join(', ')} not running`,
+    stop: async () => {
+      const started: string[] = [];
+      for (const id of victims) {
+        if (ctx.cluster.node(id).state !== 'dead') continue;
+        started.push(`${id} (pid ${await ctx.cluster.start(id)})`);
+      }
+      return started.length > 0 ? `restarted ${started.join(', ')}` : 'nothing to restart';
+    },
+  };
+}
