@@ -24,7 +24,7 @@ export class ProgressDisplay {
   /** Shows a phase message (on its own line). */
   phase(message: string): void {
     if (this.tty) process.stderr.write('\r\x1b[2K');
-    process.stderr.write(`${message}\n`);
+    process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
   }
 
   stop(): void {

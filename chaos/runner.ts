@@ -85,6 +85,7 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
     const say = (m: string): void => (o.progress ? progress.phase(m) : undefined);
     say(`chaos: ${o.workload} on ${o.nodes} nodes (${backend.name} backend), nemeses ${o.nemeses.join(',') || 'none'}, seed ${o.seed}, ${o.timeSec}s`);
     await cluster.startAll();
+    say('cluster started; waiting for a leader');
     for (const p of cluster.pids()) serverPids.add(p);
     const deadline = Date.now() + LEADER_TIMEOUT_MS;
     while ((await cluster.leader()) === null) {
@@ -145,7 +146,8 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
       checks,
       serverPids: [...serverPids],
     };
-    await writeReport(reportDir, history.events, results, endNs);
+    writeReport(reportDir, history.events, results, endNs);
+    say('report written; stopping the cluster');
     return { ok: results.ok, reportDir, summary: summaryLine(results, reportDir), results };
   } finally {
     progress.stop();

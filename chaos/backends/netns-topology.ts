@@ -55,12 +55,25 @@ export async function listNamespaces(tag: string): Promise<string[]> {
     .filter((n) => n.startsWith(`${tag}-`));
 }
 
+const destroying = new Map<string, Promise<string[]>>();
+
 /**
  * Kills every process still inside this run's namespaces (by PID, as `ip netns pids` lists them)
- * and deletes the namespaces; their veths, bridge and iptables rules go with them.
+ * and deletes the namespaces; their veths, bridge and iptables rules go with them. Concurrent
+ * calls for one tag (Ctrl-C during the normal teardown) share one pass.
  */
-export async function destroyTopology(tag: string): Promise<string[]> {
+export function destroyTopology(tag: string): Promise<string[]> {
+  let p = destroying.get(tag);
+  if (p === undefined) {
+    p = destroyOnce(tag).finally(() => destroying.delete(tag));
+    destroying.set(tag, p);
+  }
+  return p;
+}
+
+async function destroyOnce(tag: string): Promise<string[]> {
   const removed: string[] = [];
+  const failures: string[] = [];
   for (const ns of await listNamespaces(tag)) {
     const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => ''))
       .split('\n')
@@ -73,8 +86,14 @@ export async function destroyTopology(tag: string): Promise<string[]> {
         // Already gone between listing and killing: nothing left to stop.
       }
     }
-    await run('ip', ['netns', 'del', ns]);
-    removed.push(ns);
+    try {
+      await run('ip', ['netns', 'del', ns]);
+      removed.push(ns);
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
   }
+  // Go on with the other namespaces first, then report: a half-removed topology is worse.
+  if (failures.length > 0) throw new Error(failures.join('; '));
   return removed;
 }

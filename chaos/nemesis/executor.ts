@@ -123,10 +123,8 @@ export class NemesisExecutor implements NemesisStatus {
     await Promise.all(this.actions.values());
     for (const id of [...this.running.keys()]) await this.stopOne(id);
     await this.cluster.backend.setCut([]);
-    for (const n of this.cluster.nodes) {
-      if (n.state === 'paused') this.cluster.resume(n.address.id);
-      if (n.state === 'dead') await this.cluster.start(n.address.id);
-    }
+    for (const n of this.cluster.nodes) if (n.state === 'paused') this.cluster.resume(n.address.id);
+    await Promise.all(this.cluster.nodes.filter((n) => n.state === 'dead').map((n) => this.cluster.start(n.address.id)));
     for (const n of this.cluster.nodes) await configSet(n.address, 'debug-clock-offset-ms', '0').catch(() => undefined);
   }
 }

@@ -22,11 +22,9 @@ export async function startKill(ctx: NemesisContext, fault: Extract<Fault, { kin
   return {
     detail: killed.length > 0 ? `kill -9 ${note}${killed.join(', ')}` : `kill: ${targets.join(', ')} not running`,
     stop: async () => {
-      const started: string[] = [];
-      for (const id of victims) {
-        if (ctx.cluster.node(id).state !== 'dead') continue;
-        started.push(`${id} (pid ${await ctx.cluster.start(id)})`);
-      }
+      const dead = victims.filter((id) => ctx.cluster.node(id).state === 'dead');
+      const pids = await Promise.all(dead.map((id) => ctx.cluster.start(id)));
+      const started = dead.map((id, i) => `${id} (pid ${pids[i]})`);
       return started.length > 0 ? `restarted ${started.join(', ')}` : 'nothing to restart';
     },
   };
