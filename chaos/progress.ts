@@ -21,15 +21,14 @@ export class ProgressDisplay {
     else process.stderr.write(`${line}\n`);
   }
 
-  /** Shows a phase message (on its own line). */
-  phase(message: string): void {
-    if (this.tty) process.stderr.write('\r\x1b[2K');
-    process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
-  }
-
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.tty) process.stderr.write('\r\x1b[2K');
   }
+}
+
+/** A phase message on its own line, stamped with seconds since the process started. */
+export function phase(message: string): void {
+  process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${message}\n`);
 }

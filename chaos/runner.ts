@@ -16,7 +16,7 @@ import { completedOps, countByType, History } from './history.js';
 import { NemesisExecutor } from './nemesis/executor.js';
 import { runInNetns } from './netns-run.js';
 import type { RunOptions } from './options.js';
-import { ProgressDisplay } from './progress.js';
+import { phase, ProgressDisplay } from './progress.js';
 import { finalReads, waitForRecovery } from './recovery.js';
 import { overallVerdict, type RunResults } from './report/results.js';
 import { readResults, summaryLine } from './report/summary.js';
@@ -74,15 +74,15 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
     onCleanup({ name: `${backend.name} backend`, run: () => backend.close() }),
     onCleanup({ name: 'server processes', run: () => cluster.stopAll(), sync: () => cluster.killAllNow() }),
   ];
-  const progress = new ProgressDisplay(() => '');
   // Reset when the workload starts, so history times (and the plots) start at the first op.
   let t0 = process.hrtime.bigint();
   const nowNs = (): number => Number(process.hrtime.bigint() - t0);
   const startedAt = new Date().toISOString();
   const history = new History();
   const serverPids = new Set<number>();
+  let live: ProgressDisplay | null = null;
   try {
-    const say = (m: string): void => (o.progress ? progress.phase(m) : undefined);
+    const say = (m: string): void => (o.progress ? phase(m) : undefined);
     say(`chaos: ${o.workload} on ${o.nodes} nodes (${backend.name} backend), nemeses ${o.nemeses.join(',') || 'none'}, seed ${o.seed}, ${o.timeSec}s`);
     await cluster.startAll();
     say('cluster started; waiting for a leader');
@@ -113,7 +113,7 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
       const active = nemesis.active();
       return `[${elapsed}/${o.timeSec}s] ok ${counts.ok} fail ${counts.fail} info ${counts.info} | ${active.length > 0 ? active.join(' + ') : 'no fault'}`;
     };
-    const live = new ProgressDisplay(render);
+    live = new ProgressDisplay(render);
     if (o.progress) live.start();
     nemesis.begin();
     const running = workers.map((w) => w.run());
@@ -150,7 +150,7 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
     say('report written; stopping the cluster');
     return { ok: results.ok, reportDir, summary: summaryLine(results, reportDir), results };
   } finally {
-    progress.stop();
+    live?.stop();
     await cluster.stopAll();
     await backend.close();
     rmSync(dataDir, { recursive: true, force: true });
