@@ -38,6 +38,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class ChaosCluster {
   readonly nodes: ClusterNode[];
+  /** Every server PID this cluster ever started, in order. */
+  readonly startedPids: number[] = [];
   private readonly logs = new Map<number, WriteStream>();
 
   constructor(
@@ -86,6 +88,7 @@ export class ChaosCluster {
     const child = spawn(cmd.command, cmd.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     n.child = child;
     n.state = 'running';
+    if (child.pid !== undefined) this.startedPids.push(child.pid);
     n.starts++;
     const log = this.logFor(id);
     log.write(`--- start #${n.starts} pid ${child.pid} ---\n`);

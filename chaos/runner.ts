@@ -17,7 +17,7 @@ import { NemesisExecutor } from './nemesis/executor.js';
 import { runInNetns } from './netns-run.js';
 import type { RunOptions } from './options.js';
 import { phase, ProgressDisplay } from './progress.js';
-import { finalReads, waitForRecovery } from './recovery.js';
+import { finalReads, waitForRecovery, type Recovery } from './recovery.js';
 import { overallVerdict, type RunResults } from './report/results.js';
 import { readResults, summaryLine } from './report/summary.js';
 import { writeReport } from './report/write.js';
@@ -79,14 +79,12 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
   const nowNs = (): number => Number(process.hrtime.bigint() - t0);
   const startedAt = new Date().toISOString();
   const history = new History();
-  const serverPids = new Set<number>();
   let live: ProgressDisplay | null = null;
   try {
     const say = (m: string): void => (o.progress ? phase(m) : undefined);
     say(`chaos: ${o.workload} on ${o.nodes} nodes (${backend.name} backend), nemeses ${o.nemeses.join(',') || 'none'}, seed ${o.seed}, ${o.timeSec}s`);
     await cluster.startAll();
     say('cluster started; waiting for a leader');
-    for (const p of cluster.pids()) serverPids.add(p);
     const deadline = Date.now() + LEADER_TIMEOUT_MS;
     while ((await cluster.leader()) === null) {
       if (Date.now() > deadline) throw new Error(`no leader within ${LEADER_TIMEOUT_MS} ms of starting the cluster (see ${join(reportDir, 'logs')})`);
@@ -122,9 +120,11 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
     await Promise.all(running);
     live.stop();
     say(`workload done; healing faults and waiting for recovery`);
-    await nemesis.healAll();
-    for (const p of cluster.pids()) serverPids.add(p);
-    const recovery = await waitForRecovery(cluster, o.recoveryTimeoutSec * 1000);
+    const healError = await nemesis.healAll().then(
+      () => null,
+      (e: unknown) => (e as Error).message,
+    );
+    const recovery: Recovery = healError !== null ? { ok: false, ms: 0, message: `healing failed: ${healError}` } : await waitForRecovery(cluster, o.recoveryTimeoutSec * 1000);
     const finalReadsOk = recovery.ok && (await finalReads(cluster, workload, history, o.opTimeoutMs, FINAL_READS_TIMEOUT_MS, nowNs));
     const endNs = nowNs();
     say(`checking ${history.events.length} history events`);
@@ -144,7 +144,7 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
       recovery,
       finalReadsOk,
       checks,
-      serverPids: [...serverPids],
+      serverPids: [...cluster.startedPids],
     };
     writeReport(reportDir, history.events, results, endNs);
     say('report written; stopping the cluster');
