@@ -16,7 +16,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('-t, --time <seconds>', 'how long the workload runs (faults happen during it)', int, 60)
     .option('-c, --concurrency <n>', 'concurrent client processes', int, 10)
     .option('-r, --rate <ops>', 'target operations per second, all clients together', int, 500)
-    .option('-s, --seed <n>', 'seed for the fault schedule and the clients\' choices (a run replays from it)', int, 42)
+    .option('-s, --seed <n>', 'seed for the fault schedule and the clients\' choices (the same seed gives the same faults)', int, 42)
     .option('-o, --out <dir>', 'parent directory of the report directories', 'chaos-reports')
     .addOption(new Option('-b, --backend <name>', 'how faults are injected: netns (root on Linux: namespaces + iptables), proxy (TCP proxies on 127.0.0.1), auto (netns when available)').choices(['auto', 'netns', 'proxy']).default('auto'))
     .option('--server-arg <name=value>', 'extra server config for every node, repeatable (e.g. read-consistency=stale to plant a bug)', (v: string, prev: string[]) => [...prev, v], [] as string[])

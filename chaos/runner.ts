@@ -40,6 +40,10 @@ export interface InnerRun {
 const LEADER_TIMEOUT_MS = 30_000;
 const FINAL_READS_TIMEOUT_MS = 30_000;
 
+function availability(a: { available: boolean; reason: string }): string {
+  return a.available ? 'available' : `unavailable (${a.reason.replace(/^unavailable: /, '')})`;
+}
+
 export function reportDirFor(o: RunOptions): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return resolve(o.outDir, `${o.workload}-seed${o.seed}-${stamp}`);
@@ -83,6 +87,7 @@ async function runWithBackend(o: RunOptions, backend: Backend, detection: Detect
   try {
     const say = (m: string): void => (o.progress ? phase(m) : undefined);
     say(`chaos: ${o.workload} on ${o.nodes} nodes (${backend.name} backend), nemeses ${o.nemeses.join(',') || 'none'}, seed ${o.seed}, ${o.timeSec}s`);
+    say(`backends: netns ${availability(detection.netns)}; proxy ${availability(detection.proxy)}; containers ${availability(detection.docker)}`);
     await cluster.startAll();
     say('cluster started; waiting for a leader');
     const deadline = Date.now() + LEADER_TIMEOUT_MS;
