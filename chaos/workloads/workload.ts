@@ -34,7 +34,7 @@ export interface Workload {
 }
 
 /** Process numbers of the final reads: far above any client's. */
-export const FINAL_PROCESS_BASE = 1_000_000;
+export const FINAL_PROCESS_BASE = 1_000_000_000;
 
 /** Unknown outcome in the checkers' vocabulary. */
 export function outcomeOf(type: CompletedOp['type']): 'ok' | 'fail' | 'unknown' {
