@@ -24,12 +24,13 @@ svg path.line{fill:none;stroke-width:1.5}svg path.ok{stroke:#2ca02c}svg path.fai
 
 export function renderHtml(results: RunResults, ops: readonly CompletedOp[], nemeses: readonly NemesisInterval[], endNs: number): string {
   const o = results.options;
+  const nodeOf = new Map(ops.map((op) => [`${op.process}:${op.callNs}`, op.node]));
   const title = `pikiraft chaos: ${o.workload}, seed ${o.seed}`;
   const checks = results.checks
     .map((c) => {
       const json = JSON.stringify(c.details, null, 2) ?? 'null';
       const clipped = json.length > DETAILS_CHARS_MAX ? `${json.slice(0, DETAILS_CHARS_MAX)}\n… (${json.length - DETAILS_CHARS_MAX} more characters in results.json)` : json;
-      return `<h3><span class="verdict ${c.verdict}">${c.verdict}</span> ${esc(c.checker)}</h3><p>${esc(c.message)}</p>${windowTable(c.details)}<details${c.verdict === 'invalid' ? ' open' : ''}><summary>checker details</summary><pre>${esc(clipped)}</pre></details>`;
+      return `<h3><span class="verdict ${c.verdict}">${c.verdict}</span> ${esc(c.checker)}</h3><p>${esc(c.message)}</p>${windowTable(c.details, nodeOf)}<details${c.verdict === 'invalid' ? ' open' : ''}><summary>checker details</summary><pre>${esc(clipped)}</pre></details>`;
     })
     .join('');
   const faults = nemeses
@@ -57,13 +58,13 @@ ${results.nemesisErrors.length > 0 ? `<h2>Nemesis errors</h2><pre>${esc(results.
 }
 
 /** The register checker's window (or any checker's op list under `window`) as a table. */
-function windowTable(details: unknown): string {
+function windowTable(details: unknown, nodeOf: ReadonlyMap<string, number>): string {
   const w = (details as { window?: unknown } | null)?.window;
   if (!Array.isArray(w) || w.length === 0) return '';
   const rows = w
     .map((op: { process: number; f: string; key: string; value: unknown; callNs: number; returnNs: number | null }) =>
-      `<tr><td>${op.process}</td><td>${esc(op.f)}</td><td>${esc(op.key)}</td><td>${esc(JSON.stringify(op.value))}</td><td>${(op.callNs / 1e9).toFixed(6)}</td><td>${op.returnNs === null ? 'unknown' : (op.returnNs / 1e9).toFixed(6)}</td></tr>`,
+      `<tr><td>${op.process}</td><td>${nodeOf.get(`${op.process}:${op.callNs}`) ?? '?'}</td><td>${esc(op.f)}</td><td>${esc(op.key)}</td><td>${esc(JSON.stringify(op.value))}</td><td>${(op.callNs / 1e9).toFixed(6)}</td><td>${op.returnNs === null ? 'unknown' : (op.returnNs / 1e9).toFixed(6)}</td></tr>`,
     )
     .join('');
-  return `<p>The window of ops around the first point where no linearization exists:</p><table><tr><th>process</th><th>f</th><th>key</th><th>value</th><th>call (s)</th><th>return (s)</th></tr>${rows}</table>`;
+  return `<p>The window of ops around the first point where no linearization exists:</p><table><tr><th>process</th><th>node</th><th>f</th><th>key</th><th>value</th><th>call (s)</th><th>return (s)</th></tr>${rows}</table>`;
 }
