@@ -38,6 +38,8 @@ export interface RaftReplicatorOptions {
   readonly readConsistency: ReadConsistency;
   /** How long a proposal, forward or read barrier may wait before its outcome is reported unknown. */
   requestTimeoutMs(): number;
+  /** The wall clock stamped on proposals (Date.now() plus the test-only debug-clock-offset-ms). */
+  wallClockMs(): number;
   readonly logger: Logger;
   /** Called when the log cannot be made durable: the process must stop (no write may be acked). */
   onFatal(e: Error): void;
@@ -214,7 +216,7 @@ export class RaftReplicator implements Replicator {
     const batch = this.queued;
     if (batch.length === 0) return;
     this.queued = [];
-    const nowMs = Math.max(Date.now(), this.lastTimeMs);
+    const nowMs = Math.max(this.o.wallClockMs(), this.lastTimeMs);
     this.lastTimeMs = nowMs;
     const res = this.node.propose([
       { type: 'normal', timeMs: nowMs, seed: randomInt(0, 2 ** 32), data: encodeProposal(batch.flatMap((p) => p.ops)) },

@@ -45,6 +45,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'daemonize', type: 'bool', default: 'no', doc: 'Accepted for redis.conf compatibility; pikiraft always runs in the foreground.', mutable: false, values: ['no'] },
   { name: 'save', type: 'string', default: '', doc: 'Accepted for redis.conf compatibility; every write is durable before it is acknowledged.', mutable: true },
   { name: 'appendonly', type: 'bool', default: 'yes', doc: 'Accepted for redis.conf compatibility; the Raft log is always on.', mutable: false, values: ['yes'] },
+  { name: 'debug-clock-offset-ms', type: 'int', default: '0', doc: 'Test only (chaos clock skew): added to the wall clock this node stamps on proposals and uses for expiry. Raft timing (elections, lease) runs on ticks and is unaffected.', mutable: true, min: -86400000, max: 86400000 },
 ];
 
 const byName = new Map<string, ConfigKey>();

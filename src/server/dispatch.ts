@@ -37,6 +37,8 @@ const localRng = { next: Math.random, int: (n: number): number => Math.floor(Mat
 export interface RoutingPolicy {
   followerMode(): 'proxy' | 'redirect';
   requestTimeoutMs(): number;
+  /** The wall clock reads judge expiry by (Date.now() plus the test-only debug-clock-offset-ms). */
+  wallClockMs(): number;
 }
 
 /** Between attempts while no leader is known (an election takes an election timeout or two). */
@@ -189,14 +191,14 @@ export class Dispatcher {
 
   /** Whether `key` holds a non-empty list or sorted set here: a retry on anything else is useless. */
   private async hasData(db: number, key: Buffer, type: BlockingPlan['type']): Promise<boolean> {
-    const meta = await this.sm.readView(Date.now()).meta(db, key);
+    const meta = await this.sm.readView(this.routing.wallClockMs()).meta(db, key);
     return meta !== null && meta.type === (type === 'list' ? KeyType.List : KeyType.ZSet) && meta.count > 0;
   }
 
   readContext(db: number): ReadContext {
     return {
       db,
-      ks: this.sm.readView(Date.now(), true),
+      ks: this.sm.readView(this.routing.wallClockMs(), true),
       counts: (d) => this.sm.countsOf(d),
       scanCursors: this.scanCursors,
       rng: localRng,

@@ -96,6 +96,7 @@ export class Server implements ServerApi {
       heartbeatTicks: this.config.int('raft-heartbeat-ticks'),
       readConsistency: this.config.str('read-consistency') as ReadConsistency,
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
+      wallClockMs: () => this.wallClockMs(),
       logger: this.logger,
       onFatal: (e) => {
         this.logger.fatal({ err: e }, 'the log could not be made durable; stopping so no write is acknowledged wrongly');
@@ -105,6 +106,7 @@ export class Server implements ServerApi {
     this.dispatcher = new Dispatcher(this.table, this.sm, this.replicator, this.stats, new ScanCursorTable(), {
       followerMode: () => (this.config.str('follower-mode') === 'redirect' ? 'redirect' : 'proxy'),
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
+      wallClockMs: () => this.wallClockMs(),
     });
     const blocked = this.dispatcher.blockedClients;
     this.replicator.setForwardHandler({
@@ -127,6 +129,11 @@ export class Server implements ServerApi {
       { port: this.port, bind: binds, dir, appliedIndex: this.sm.appliedIndex },
       `pikiraft ready to accept connections on port ${this.port}`,
     );
+  }
+
+  /** Date.now() skewed by the test-only debug-clock-offset-ms (the chaos suite's clock nemesis). */
+  private wallClockMs(): number {
+    return Date.now() + this.config.int('debug-clock-offset-ms');
   }
 
   // Used by apply during log replay, before the dispatcher exists.
@@ -181,7 +188,7 @@ export class Server implements ServerApi {
     try {
       // Both skip the RocksDB iterator entirely when idle: an idle node should cost nothing.
       if (this.replicator.isLeader && this.sm.totalExpires() > 0) {
-        const ops = await findExpired(this.store, Date.now(), this.config.int('active-expire-keys-per-cycle'));
+        const ops = await findExpired(this.store, this.wallClockMs(), this.config.int('active-expire-keys-per-cycle'));
         if (ops.length > 0) await this.replicator.propose(ops);
       }
       if (this.sm.gcMayBePending) {
