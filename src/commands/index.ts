@@ -2,6 +2,7 @@
 import { blockingCommands } from './blocking.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
@@ -16,5 +17,5 @@ import { CommandTable } from './table.js';
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands]);
 }

@@ -288,7 +288,7 @@ async function sortElements(
  * Redis's pqsort.c (NetBSD's qsort, Bentley & McIlroy, modified to sort only what overlaps the
  * element range [lrange, rrange]), step for step so that ties end up where Redis puts them.
  */
-function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
+export function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
   const swap = (i: number, j: number): void => {
     const t = v[i]!;
     v[i] = v[j]!;
