@@ -12,27 +12,22 @@
 // Arguments beyond |x| <= 2^20 (only a search with an absurd radius gets there, in its bounding
 // box) fall back to Math.sin/Math.cos.
 
-/** A double-double: the unevaluated sum hi + lo with |lo| <= ulp(hi) / 2. */
-interface DD {
-  hi: number;
-  lo: number;
-}
+// Double-double values travel as (hi, lo) pairs: each operation returns hi and leaves lo in `lo`,
+// so the hot loops allocate nothing.
+let lo = 0;
 
 const SPLITTER = 134217729; // 2^27 + 1
 
-function twoSum(a: number, b: number): DD {
+/** a + b exactly as hi + lo. */
+function twoSum(a: number, b: number): number {
   const s = a + b;
   const bb = s - a;
-  return { hi: s, lo: a - (s - bb) + (b - bb) };
+  lo = a - (s - bb) + (b - bb);
+  return s;
 }
 
-function quickTwoSum(a: number, b: number): DD {
-  const s = a + b;
-  return { hi: s, lo: b - (s - a) };
-}
-
-/** a * b exactly, as hi + lo (Dekker's product; no FMA in JS). */
-function twoProd(a: number, b: number): DD {
+/** a * b exactly as hi + lo (Dekker's product; JS has no FMA). */
+function twoProd(a: number, b: number): number {
   const p = a * b;
   let t = SPLITTER * a;
   const ah = t - (t - a);
@@ -40,110 +35,155 @@ function twoProd(a: number, b: number): DD {
   t = SPLITTER * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  return { hi: p, lo: ah * bh - p + ah * bl + al * bh + al * bl };
+  lo = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
 }
 
-function add(a: DD, b: DD): DD {
-  const s = twoSum(a.hi, b.hi);
-  const t = twoSum(a.lo, b.lo);
-  let r = quickTwoSum(s.hi, s.lo + t.hi);
-  r = quickTwoSum(r.hi, r.lo + t.lo);
-  return r;
+/** (ah + al) + (bh + bl), normalized. */
+function add(ah: number, al: number, bh: number, bl: number): number {
+  const sh = twoSum(ah, bh);
+  const sl = lo;
+  const th = twoSum(al, bl);
+  const tl = lo;
+  let x = sl + th;
+  let h = sh + x;
+  let l = x - (h - sh);
+  x = l + tl;
+  const h2 = h + x;
+  lo = x - (h2 - h);
+  h = h2;
+  return h;
 }
 
-function mul(a: DD, b: DD): DD {
-  const p = twoProd(a.hi, b.hi);
-  return quickTwoSum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+/** (ah + al) * (bh + bl), normalized. */
+function mul(ah: number, al: number, bh: number, bl: number): number {
+  const ph = twoProd(ah, bh);
+  const x = lo + (ah * bl + al * bh);
+  const h = ph + x;
+  lo = x - (h - ph);
+  return h;
 }
 
-function divByNumber(a: DD, b: number): DD {
-  const q1 = a.hi / b;
-  const p = twoProd(q1, b);
-  const r = twoSum(a.hi, -p.hi);
-  const q2 = (r.hi - p.lo + r.lo + a.lo) / b;
-  return quickTwoSum(q1, q2);
+/** (ah + al) / b for a double b, normalized. */
+function divByNumber(ah: number, al: number, b: number): number {
+  const q1 = ah / b;
+  const ph = twoProd(q1, b);
+  const pl = lo;
+  const rh = twoSum(ah, -ph);
+  const q2 = (rh - pl + lo + al) / b;
+  const h = q1 + q2;
+  lo = q2 - (h - q1);
+  return h;
 }
 
-const dd = (hi: number, lo = 0): DD => ({ hi, lo });
-
-/** π/2 as three doubles (fdlibm's pio2_1, pio2_2, pio2_3 are 33-bit; these are full 53-bit parts). */
+/** π/2 as three doubles (the leading parts of QD's double-double/quad-double π/2). */
 const PIO2_1 = 1.5707963267948966;
 const PIO2_2 = 6.123233995736766e-17;
 const PIO2_3 = -1.4973849048591698e-33;
 
-/** 1/n! for n = 0..32 in double-double. */
-const INV_FACT: DD[] = (() => {
-  const out: DD[] = [dd(1)];
-  for (let n = 1; n <= 32; n++) out.push(divByNumber(out[n - 1]!, n));
-  return out;
-})();
+/** Series terms below r^DD_TERMS are summed in double-double, the rest in double. */
+const DD_TERMS = 11;
 
-/** x - k·π/2 in double-double, k the nearest integer to x / (π/2). */
-function reduce(x: number): { r: DD; quadrant: number } {
-  const k = Math.round(x / PIO2_1);
-  if (k === 0) return { r: dd(x), quadrant: 0 };
-  // k < 2^21, each k·part is exact as a double-double.
-  let r = add(dd(x), negate(twoProd(k, PIO2_1)));
-  r = add(r, negate(twoProd(k, PIO2_2)));
-  r = add(r, negate(twoProd(k, PIO2_3)));
-  return { r, quadrant: ((k % 4) + 4) % 4 };
+/** 1/n! for n = 0..31 in double-double. */
+const FACT_TERMS = 32;
+const INV_FACT_HI = new Float64Array(FACT_TERMS);
+const INV_FACT_LO = new Float64Array(FACT_TERMS);
+INV_FACT_HI[0] = 1;
+for (let n = 1; n < FACT_TERMS; n++) {
+  INV_FACT_HI[n] = divByNumber(INV_FACT_HI[n - 1]!, INV_FACT_LO[n - 1]!, n);
+  INV_FACT_LO[n] = lo;
 }
 
-const negate = (a: DD): DD => ({ hi: -a.hi, lo: -a.lo });
+/** The reduced argument x - k·π/2 (k the nearest integer to x / (π/2)): returns hi, leaves lo in reducedLo and k mod 4 in reducedQuadrant. */
+let reducedLo = 0;
+let reducedQuadrant = 0;
+function reduce(x: number): number {
+  const k = Math.round(x / PIO2_1);
+  if (k === 0) {
+    reducedLo = 0;
+    reducedQuadrant = 0;
+    return x;
+  }
+  // |k| < 2^21: every k·part is exact as a double-double.
+  let ph = twoProd(k, PIO2_1);
+  let h = add(x, 0, -ph, -lo);
+  let l = lo;
+  ph = twoProd(k, PIO2_2);
+  h = add(h, l, -ph, -lo);
+  l = lo;
+  ph = twoProd(k, PIO2_3);
+  h = add(h, l, -ph, -lo);
+  reducedLo = lo;
+  reducedQuadrant = ((k % 4) + 4) % 4;
+  return h;
+}
 
-/** Taylor series of sin (odd = 1) or cos (odd = 0) around 0, |r| <= π/4, in double-double. */
-function series(r: DD, odd: 0 | 1): DD {
-  const r2 = mul(r, r);
-  // Horner from the last term whose size matters at 2^-110 for |r| <= π/4.
+/** Taylor series of sin (odd = 1) or cos (odd = 0) at rh + rl, |r| <= π/4, as hi + lo. */
+function series(rh: number, rl: number, odd: 0 | 1): number {
+  const r2h = mul(rh, rl, rh, rl);
+  const r2l = lo;
+  // Horner from the last term that matters at 2^-110 for |r| <= π/4. Terms from r^11 on are
+  // below 2^-25 of the result, so a double carries them to 2^-78: only the first five terms
+  // need double-double.
   let n = odd === 1 ? 31 : 30;
-  let acc = INV_FACT[n]!;
+  let h = INV_FACT_HI[n]!;
+  while (n > DD_TERMS) {
+    n -= 2;
+    h = INV_FACT_HI[n]! - h * r2h;
+  }
+  let l = 0;
   while (n > odd + 1) {
     n -= 2;
-    acc = add(INV_FACT[n]!, negate(mul(acc, r2)));
+    const th = mul(h, l, r2h, r2l);
+    h = add(INV_FACT_HI[n]!, INV_FACT_LO[n]!, -th, -lo);
+    l = lo;
   }
-  return odd === 1 ? mul(acc, r) : acc;
+  if (odd === 0) {
+    lo = l;
+    return h;
+  }
+  return mul(h, l, rh, rl);
 }
 
 const REDUCE_LIMIT = 2 ** 20;
 
+/** sin (wantSin) or cos of x as hi + lo. */
 function sinCos(x: number, wantSin: boolean): number {
-  const { r, quadrant } = reduce(x);
-  // sin(r + qπ/2) cycles sin, cos, -sin, -cos.
-  const q = wantSin ? quadrant : (quadrant + 1) % 4;
-  const v = q % 2 === 0 ? series(r, 1) : series(r, 0);
-  const rounded = v.hi + v.lo;
-  return q >= 2 ? -rounded : rounded;
+  const hi = reduce(x);
+  // sin(r + q·π/2) cycles through sin, cos, -sin, -cos.
+  const q = wantSin ? reducedQuadrant : (reducedQuadrant + 1) % 4;
+  const h = series(hi, reducedLo, q % 2 === 0 ? 1 : 0);
+  if (q >= 2) {
+    lo = -lo;
+    return -h;
+  }
+  return h;
 }
 
 export function sin(x: number): number {
   if (!Number.isFinite(x) || Math.abs(x) > REDUCE_LIMIT) return Math.sin(x);
   if (x === 0) return x; // keeps -0
-  return sinCos(x, true);
+  const h = sinCos(x, true);
+  return h + lo;
 }
 
 export function cos(x: number): number {
   if (!Number.isFinite(x) || Math.abs(x) > REDUCE_LIMIT) return Math.cos(x);
-  return sinCos(x, false);
-}
-
-/** sin(t) - y in double-double, for the Newton step of asin. */
-function sinMinus(t: number, y: number): DD {
-  const { r, quadrant } = reduce(t);
-  let v = quadrant % 2 === 0 ? series(r, 1) : series(r, 0);
-  if (quadrant >= 2) v = negate(v);
-  return add(v, dd(-y));
+  const h = sinCos(x, false);
+  return h + lo;
 }
 
 /**
- * asin by one Newton step on sin(t) = y from V8's one-ulp-accurate start, in double-double: the
- * error after the step is far below half an ulp, so the sum rounds correctly.
+ * asin by one Newton step on sin(t) = y from V8's one-ulp-accurate start, with sin(t) - y in
+ * double-double: the error after the step is far below half an ulp, so the sum rounds correctly.
  */
 export function asin(y: number): number {
   if (Number.isNaN(y) || y > 1 || y < -1) return NaN;
   if (y === 0) return y;
   if (y === 1 || y === -1) return Math.asin(y);
   const t0 = Math.asin(y);
-  const f = sinMinus(t0, y);
-  const step = (f.hi + f.lo) / Math.cos(t0);
+  const sh = sinCos(t0, true);
+  const fh = add(sh, lo, -y, 0);
+  const step = (fh + lo) / Math.cos(t0);
   return t0 - step;
 }
