@@ -372,35 +372,27 @@ const searchWrite =
 
 // ---- GEOHASH, GEOPOS, GEODIST -------------------------------------------------------------------
 
-async function geohash(ctx: ReadContext, argv: readonly Buffer[]): Promise<Reply> {
-  const z = await openZSet(ctx.ks, ctx.db, argv[1]!);
-  if (z === WRONGTYPE) return E.wrongType;
-  const members = argv.slice(2);
-  const scores = z === null ? members.map(() => null) : await z.scores(members);
-  return array(
-    scores.map((score) => {
-      if (score === null) return NULL;
-      const [lon, lat] = decodeScore(score);
-      const text = standardGeohash(lon, lat);
-      assert(text !== null, 'a decoded position encodes');
-      return bulk(text);
-    }),
-  );
-}
+/**
+ * GEOHASH and GEOPOS: for each member, `reply` of its position, or `missing` when the key or the
+ * member does not exist.
+ */
+const perMember =
+  (missing: Reply, reply: (lon: number, lat: number) => Reply) =>
+  async (ctx: ReadContext, argv: readonly Buffer[]): Promise<Reply> => {
+    const z = await openZSet(ctx.ks, ctx.db, argv[1]!);
+    if (z === WRONGTYPE) return E.wrongType;
+    const members = argv.slice(2);
+    const scores = z === null ? members.map(() => null) : await z.scores(members);
+    return array(scores.map((score) => (score === null ? missing : reply(...decodeScore(score)))));
+  };
 
-async function geopos(ctx: ReadContext, argv: readonly Buffer[]): Promise<Reply> {
-  const z = await openZSet(ctx.ks, ctx.db, argv[1]!);
-  if (z === WRONGTYPE) return E.wrongType;
-  const members = argv.slice(2);
-  const scores = z === null ? members.map(() => null) : await z.scores(members);
-  return array(
-    scores.map((score) => {
-      if (score === null) return NULL_ARRAY;
-      const [lon, lat] = decodeScore(score);
-      return array([coordinateReply(lon), coordinateReply(lat)]);
-    }),
-  );
-}
+const geohash = perMember(NULL, (lon, lat) => {
+  const text = standardGeohash(lon, lat);
+  assert(text !== null, 'a decoded position encodes');
+  return bulk(text);
+});
+
+const geopos = perMember(NULL_ARRAY, (lon, lat) => array([coordinateReply(lon), coordinateReply(lat)]));
 
 async function geodist(ctx: ReadContext, argv: readonly Buffer[]): Promise<Reply> {
   let toMeter = 1;
@@ -433,6 +425,19 @@ const asArgv = (argv: readonly Buffer[]): readonly Buffer[] => argv;
 const SEARCH_CX = 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape';
 const LOG_N = 'O(log(N)) for each member requested, where N is the number of elements in the sorted set.';
 
+/** GEORADIUS or GEORADIUSBYMEMBER (a write: it may STORE) and its read-only _RO variant. */
+function radiusCommands(name: string, arity: number, from: string, flags: number): Command[] {
+  return [
+    writeCommand(
+      name,
+      meta(arity, ['write', 'denyoom'], K1, `Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from ${from}`, '3.2.0', SEARCH_CX),
+      asArgv,
+      searchWrite(1, flags),
+    ),
+    readCommand(`${name}_ro`, meta(arity, ['readonly'], K1, `A read-only variant for ${name.toUpperCase()}`, '3.2.10', SEARCH_CX), asArgv, search(1, flags | NOSTORE)),
+  ];
+}
+
 export const geoCommands: Command[] = [
   writeCommand(
     'geoadd',
@@ -443,30 +448,8 @@ export const geoCommands: Command[] = [
   readCommand('geodist', meta(-4, ['readonly'], K1, 'Returns the distance between two members of a geospatial index', '3.2.0', 'O(log(N))'), asArgv, geodist),
   readCommand('geohash', meta(-2, ['readonly'], K1, 'Returns members of a geospatial index as standard geohash strings', '3.2.0', LOG_N), asArgv, geohash),
   readCommand('geopos', meta(-2, ['readonly'], K1, 'Returns longitude and latitude of members of a geospatial index', '3.2.0', LOG_N), asArgv, geopos),
-  writeCommand(
-    'georadius',
-    meta(-6, ['write', 'denyoom'], K1, 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point', '3.2.0', SEARCH_CX),
-    asArgv,
-    searchWrite(1, COORDS),
-  ),
-  readCommand(
-    'georadius_ro',
-    meta(-6, ['readonly'], K1, 'A read-only variant for GEORADIUS', '3.2.10', SEARCH_CX),
-    asArgv,
-    search(1, COORDS | NOSTORE),
-  ),
-  writeCommand(
-    'georadiusbymember',
-    meta(-5, ['write', 'denyoom'], K1, 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member', '3.2.0', SEARCH_CX),
-    asArgv,
-    searchWrite(1, MEMBER),
-  ),
-  readCommand(
-    'georadiusbymember_ro',
-    meta(-5, ['readonly'], K1, 'A read-only variant for GEORADIUSBYMEMBER', '3.2.10', SEARCH_CX),
-    asArgv,
-    search(1, MEMBER | NOSTORE),
-  ),
+  ...radiusCommands('georadius', -6, 'a point', COORDS),
+  ...radiusCommands('georadiusbymember', -5, 'a member', MEMBER),
   readCommand(
     'geosearch',
     meta(-7, ['readonly'], K1, 'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.', '6.2.0', SEARCH_CX),

@@ -181,37 +181,31 @@ export function decodeScore(score: number): [number, number] {
   return areaCenter(cell(LONG_RANGE, LAT_RANGE, ilato, ilono, GEO_STEP_MAX));
 }
 
-/** geohash_move_x: one cell east (d > 0) or west (d < 0), wrapping around. */
-function moveX(hash: HashBits, d: number): HashBits {
+const ODD_BITS = 0xaaaaaaaaaaaaaaaan;
+const EVEN_BITS = 0x5555555555555555n;
+
+/**
+ * geohash_move_x / geohash_move_y: one cell along the axis whose bits are `moving` (the odd bits:
+ * east-west; the even bits: north-south), forward for d > 0, back for d < 0, wrapping around.
+ * The other axis's bits are filled with ones for the carry (or borrow) to cross them.
+ */
+function move(hash: HashBits, d: number, moving: bigint, still: bigint): HashBits {
   if (d === 0) return hash;
   const shift = BigInt(64 - hash.step * 2);
-  let x = hash.bits & 0xaaaaaaaaaaaaaaaan;
-  const y = hash.bits & 0x5555555555555555n;
-  const zz = 0x5555555555555555n >> shift;
+  let x = hash.bits & moving;
+  const y = hash.bits & still;
+  const zz = still >> shift;
   if (d > 0) x = (x + (zz + 1n)) & U64;
   else {
     x = x | zz;
     x = (x - (zz + 1n)) & U64;
   }
-  x &= 0xaaaaaaaaaaaaaaaan >> shift;
+  x &= moving >> shift;
   return { bits: x | y, step: hash.step };
 }
 
-/** geohash_move_y: one cell north (d > 0) or south (d < 0), wrapping around. */
-function moveY(hash: HashBits, d: number): HashBits {
-  if (d === 0) return hash;
-  const shift = BigInt(64 - hash.step * 2);
-  const x = hash.bits & 0xaaaaaaaaaaaaaaaan;
-  let y = hash.bits & 0x5555555555555555n;
-  const zz = 0xaaaaaaaaaaaaaaaan >> shift;
-  if (d > 0) y = (y + (zz + 1n)) & U64;
-  else {
-    y = y | zz;
-    y = (y - (zz + 1n)) & U64;
-  }
-  y &= 0x5555555555555555n >> shift;
-  return { bits: x | y, step: hash.step };
-}
+const moveX = (hash: HashBits, d: number): HashBits => move(hash, d, ODD_BITS, EVEN_BITS);
+const moveY = (hash: HashBits, d: number): HashBits => move(hash, d, EVEN_BITS, ODD_BITS);
 
 /** geohashNeighbors. */
 export function neighbors(hash: HashBits): Neighbors {
