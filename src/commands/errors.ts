@@ -137,6 +137,18 @@ export const E = {
     const nul = sub.indexOf(0);
     return err(noNewlines(`ERR Unknown PFDEBUG subcommand '${bytesToText(nul === -1 ? sub : sub.subarray(0, nul))}'`));
   },
+  // Geo (geo.c); the coordinates come formatted with "%f".
+  geoInvalidLonLat: (lon: string, lat: string): Reply => err(`ERR invalid longitude,latitude pair ${lon},${lat}`),
+  geoUnsupportedUnit: err('ERR unsupported unit provided. please use M, KM, FT, MI'),
+  geoNeedNumeric: (what: 'radius' | 'width' | 'height'): Reply => err(`ERR need numeric ${what}`),
+  geoRadiusNegative: err('ERR radius cannot be negative'),
+  geoBoxNegative: err('ERR height or width cannot be negative'),
+  geoCouldNotDecodeMember: err('ERR could not decode requested zset member'),
+  geoCountNotPositive: err('ERR COUNT must be > 0'),
+  geoStoreWithOptions: (what: string): Reply => err(`ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`),
+  geoExactlyOneFrom: (command: string): Reply => err(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${command}`),
+  geoExactlyOneBy: (command: string): Reply => err(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${command}`),
+  geoAnyRequiresCount: err('ERR the ANY argument requires COUNT argument'),
 } as const;
 
 function clip(s: string, max: number): string {

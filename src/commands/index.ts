@@ -3,6 +3,7 @@ import { bitmapCommands } from './bitmap.js';
 import { blockingCommands } from './blocking.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -18,5 +19,5 @@ import { CommandTable } from './table.js';
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands]);
 }

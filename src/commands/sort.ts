@@ -288,8 +288,11 @@ async function sortElements(
 /**
  * Redis's pqsort.c (NetBSD's qsort, Bentley & McIlroy, modified to sort only what overlaps the
  * element range [lrange, rrange]), step for step so that ties end up where Redis puts them.
+ * Redis's copy has no switch to insertion sort after a partition without swaps (NetBSD's
+ * swap_cnt): redis-server 7.0.15 places ties of SORT BY ... LIMIT and GEOSEARCH ... COUNT as
+ * this does. Exported for geo.ts.
  */
-function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
+export function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
   const swap = (i: number, j: number): void => {
     const t = v[i]!;
     v[i] = v[j]!;
@@ -310,7 +313,6 @@ function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: 
     let base = first;
     let n = count;
     for (;;) {
-      let swapped = false;
       if (n < 7) {
         insertionSort(base, n);
         return;
@@ -335,26 +337,15 @@ function pqsort<T>(v: T[], cmp: (x: T, y: T) => number, lrange: number, rrange: 
       for (;;) {
         let r: number;
         while (pb <= pc && (r = c(pb, base)) <= 0) {
-          if (r === 0) {
-            swapped = true;
-            swap(pa++, pb);
-          }
+          if (r === 0) swap(pa++, pb);
           pb++;
         }
         while (pb <= pc && (r = c(pc, base)) >= 0) {
-          if (r === 0) {
-            swapped = true;
-            swap(pc, pd--);
-          }
+          if (r === 0) swap(pc, pd--);
           pc--;
         }
         if (pb > pc) break;
         swap(pb++, pc--);
-        swapped = true;
-      }
-      if (!swapped) {
-        insertionSort(base, n);
-        return;
       }
       const pn = base + n;
       let r = Math.min(pa - base, pb - pa);

@@ -271,7 +271,7 @@ function rangeReply(entries: readonly ZEntry[], withScores: boolean): Reply {
 
 // ---- ZADD / ZINCRBY ----------------------------------------------------------------------------
 
-interface ZaddArgs {
+export interface ZaddArgs {
   key: Buffer;
   nx: boolean;
   xx: boolean;
@@ -282,7 +282,7 @@ interface ZaddArgs {
   pairs: [number, Buffer][];
 }
 
-function parseZadd(argv: readonly Buffer[], incrCommand: boolean): ParseResult<ZaddArgs> {
+export function parseZadd(argv: readonly Buffer[], incrCommand: boolean): ParseResult<ZaddArgs> {
   const a: ZaddArgs = { key: argv[1]!, nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand, pairs: [] };
   let i = 2;
   for (; i < argv.length; i++) {
@@ -308,7 +308,7 @@ function parseZadd(argv: readonly Buffer[], incrCommand: boolean): ParseResult<Z
   return a;
 }
 
-async function zadd(ctx: WriteContext, a: ZaddArgs): Promise<Reply> {
+export async function zadd(ctx: WriteContext, a: ZaddArgs): Promise<Reply> {
   const w = await openZSetForWrite(ctx.ks, ctx.db, a.key, !a.xx, a.pairs[0]![1].length);
   if (w === WRONGTYPE) return E.wrongType;
   let added = 0;

@@ -49,14 +49,7 @@ function splitExponential(text: string): { digits: string; exp: number } {
 
 /** Whether value === digits × 10^exp10 exactly (compared as rationals with BigInt). */
 function isExactly(value: number, digits: string, exp10: number): boolean {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  const bits = view.getBigUint64(0);
-  const biasedExp = Number((bits >> 52n) & 0x7ffn);
-  const fraction = bits & ((1n << 52n) - 1n);
-  // value = mantissa × 2^exp2
-  const mantissa = biasedExp === 0 ? fraction : fraction | (1n << 52n);
-  const exp2 = (biasedExp === 0 ? 1 : biasedExp) - 1075;
+  const { mantissa, exp2 } = doubleParts(value);
   let left = BigInt(digits); // candidate numerator
   let right = mantissa; // value numerator
   if (exp10 >= 0) left *= 10n ** BigInt(exp10);
@@ -64,6 +57,53 @@ function isExactly(value: number, digits: string, exp10: number): boolean {
   if (exp2 >= 0) right *= 1n << BigInt(exp2);
   else left *= 1n << BigInt(-exp2);
   return left === right;
+}
+
+/** A finite double's magnitude as mantissa × 2^exp2 (exact). */
+function doubleParts(value: number): { mantissa: bigint; exp2: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const biasedExp = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biasedExp === 0 ? fraction : fraction | (1n << 52n);
+  return { mantissa, exp2: (biasedExp === 0 ? 1 : biasedExp) - 1075 };
+}
+
+/**
+ * The digits of mant × 2^exp rounded to `places` decimals, ties to even (glibc's printf rounds
+ * the exact binary value), without a decimal point: at least places + 1 digits.
+ */
+function fixedDigits(mant: bigint, exp: number, places: number): string {
+  const scale = 10n ** BigInt(places);
+  let fixed: bigint;
+  if (exp >= 0) fixed = (mant << BigInt(exp)) * scale;
+  else {
+    const num = mant * scale;
+    const den = 1n << BigInt(-exp);
+    fixed = num / den;
+    const twiceRest = (num % den) * 2n;
+    if (twiceRest > den || (twiceRest === den && (fixed & 1n) === 1n)) fixed += 1n;
+  }
+  return fixed.toString().padStart(places + 1, '0');
+}
+
+/** printf("%.<places>f", value) as glibc prints it (exact value, ties to even; inf, -inf, -0.000). */
+export function formatFixed(value: number, places: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  const { mantissa, exp2 } = doubleParts(Math.abs(value));
+  const digits = fixedDigits(mantissa, exp2, places);
+  return places === 0 ? sign + digits : `${sign}${digits.slice(0, -places)}.${digits.slice(-places)}`;
+}
+
+/** A finite double as the (exactly equal) long double Redis gets when it widens it. */
+export function doubleToLongDouble(value: number): LongDouble {
+  if (value === Infinity || value === -Infinity) return { kind: 'inf', neg: value < 0 };
+  const { mantissa, exp2 } = doubleParts(Math.abs(value));
+  return { kind: 'finite', neg: value < 0 || Object.is(value, -0), mant: mantissa, exp: exp2 };
 }
 
 function stripZeros(s: string): string {
@@ -161,17 +201,7 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | null {
 export function formatLongDoubleHuman(v: LongDouble): string {
   if (v.kind === 'inf') return v.neg ? '-inf' : 'inf';
   const places = 17;
-  const scale = 10n ** BigInt(places);
-  let fixed: bigint; // round(|v| × 10^17)
-  if (v.exp >= 0) fixed = (v.mant << BigInt(v.exp)) * scale;
-  else {
-    const num = v.mant * scale;
-    const den = 1n << BigInt(-v.exp);
-    fixed = num / den;
-    const twiceRest = (num % den) * 2n;
-    if (twiceRest > den || (twiceRest === den && (fixed & 1n) === 1n)) fixed += 1n;
-  }
-  const digits = fixed.toString().padStart(places + 1, '0');
+  const digits = fixedDigits(v.mant, v.exp, places);
   let text = `${v.neg ? '-' : ''}${digits.slice(0, -places)}.${digits.slice(-places)}`;
   text = text.replace(/0+$/, '');
   if (text.endsWith('.')) text = text.slice(0, -1);

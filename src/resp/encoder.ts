@@ -64,6 +64,10 @@ export function encodeReply(reply: Reply, proto: ProtocolVersion, out: (string |
       else out.push(`$${text.length}${CRLF}${text}${CRLF}`);
       return;
     }
+    case 'doubleText':
+      if (proto === 3) out.push(`,${reply.s}${CRLF}`);
+      else out.push(`$${reply.s.length}${CRLF}${reply.s}${CRLF}`);
+      return;
     case 'bool':
       out.push(proto === 3 ? (reply.v ? `#t${CRLF}` : `#f${CRLF}`) : reply.v ? `:1${CRLF}` : `:0${CRLF}`);
       return;

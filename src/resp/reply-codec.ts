@@ -4,7 +4,7 @@
 // followed by nested replies.
 import type { Reply } from './reply.js';
 
-const TAGS = ['simple', 'error', 'int', 'bulk', 'null', 'nullArray', 'array', 'map', 'set', 'double', 'bool', 'verbatim', 'push', 'none', 'pairs'] as const;
+const TAGS = ['simple', 'error', 'int', 'bulk', 'null', 'nullArray', 'array', 'map', 'set', 'double', 'bool', 'verbatim', 'push', 'none', 'pairs', 'doubleText'] as const;
 const TAG_CODE = new Map<Reply['t'], number>(TAGS.map((t, i) => [t, i]));
 
 class Writer {
@@ -39,6 +39,9 @@ function write(w: Writer, r: Reply): void {
     case 'simple':
     case 'error':
       // These strings hold latin1-decoded bytes (see encoder.ts), so latin1 round-trips them.
+      w.bytes(Buffer.from(r.s, 'latin1'));
+      return;
+    case 'doubleText':
       w.bytes(Buffer.from(r.s, 'latin1'));
       return;
     case 'verbatim':
@@ -120,6 +123,8 @@ function read(r: Reader, depth: number): Reply {
   switch (t) {
     case 'simple':
     case 'error':
+      return { t, s: r.bytes().toString('latin1') };
+    case 'doubleText':
       return { t, s: r.bytes().toString('latin1') };
     case 'verbatim':
       return { t, s: r.bytes().toString('utf8') };

@@ -19,6 +19,8 @@ export type Reply =
   | { readonly t: 'set'; readonly items: readonly Reply[] }
   /** RESP3 double; RESP2 bulk string with Redis's `%.17g` formatting. */
   | { readonly t: 'double'; readonly n: number }
+  /** RESP3 double, RESP2 bulk string, both with this text (addReplyHumanLongDouble: GEOPOS). */
+  | { readonly t: 'doubleText'; readonly s: string }
   /** RESP3 boolean; RESP2 integer 1/0. */
   | { readonly t: 'bool'; readonly v: boolean }
   /** RESP3 verbatim string (`txt`); RESP2 bulk string. */
@@ -48,6 +50,7 @@ export const bulks = (items: readonly (Buffer | string | null)[]): Reply => ({ t
 export const pairs = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'pairs', entries });
 export const map = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'map', entries });
 export const double = (n: number): Reply => ({ t: 'double', n });
+export const doubleText = (s: string): Reply => ({ t: 'doubleText', s });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });
 export const verbatim = (s: string): Reply => ({ t: 'verbatim', s });
 

@@ -45,6 +45,7 @@ const reply: fc.Arbitrary<Reply> = fc.letrec<{ r: Reply }>((tie) => ({
     fc.uint8Array({ maxLength: 32 }).map((b): Reply => ({ t: 'bulk', b: Buffer.from(b) })),
     fc.constantFrom<Reply>({ t: 'null' }, { t: 'nullArray' }, { t: 'none' }),
     fc.double().map((n): Reply => ({ t: 'double', n })),
+    fc.double({ noNaN: true }).map((n): Reply => ({ t: 'doubleText', s: String(n) })),
     fc.boolean().map((v): Reply => ({ t: 'bool', v })),
     fc.string().map((s): Reply => ({ t: 'verbatim', s })),
     fc.array(tie('r'), { maxLength: 3 }).map((items): Reply => ({ t: 'array', items })),

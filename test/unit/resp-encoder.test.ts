@@ -63,6 +63,10 @@ describe('doubles', () => {
     expect(both(R.double(1.5))).toEqual(['$3\r\n1.5\r\n', ',1.5\r\n']);
   });
 
+  it('doubleText (GEOPOS coordinates): the given text as a RESP2 bulk string or a RESP3 double', () => {
+    expect(both(R.doubleText('13.36138933897018433'))).toEqual(['$20\r\n13.36138933897018433\r\n', ',13.36138933897018433\r\n']);
+  });
+
   it('inf and -inf', () => {
     expect(both(R.double(Infinity))).toEqual(['$3\r\ninf\r\n', ',inf\r\n']);
     expect(both(R.double(-Infinity))).toEqual(['$4\r\n-inf\r\n', ',-inf\r\n']);
