@@ -9,6 +9,7 @@ import type { History } from './history.js';
 import { opClient } from './op-client.js';
 import { classifyError, connectFailure } from './outcome.js';
 import type { Workload } from './workloads/workload.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 export interface WorkerOptions {
   readonly slot: number;
@@ -32,7 +33,7 @@ export class ClientWorker {
   private client: Redis | null = null;
   private stopped = false;
   private readonly rng: Rng;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableSleep();
 
   constructor(private readonly o: WorkerOptions) {
     this.process = o.slot;
@@ -42,7 +43,7 @@ export class ClientWorker {
 
   stop(): void {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wakeNow();
   }
 
   async run(): Promise<void> {
@@ -95,15 +96,6 @@ export class ClientWorker {
 
   private sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    return this.pause.sleep(ms);
   }
 }

@@ -1,23 +1,13 @@
 // Short-lived control connections from the runner to a node: INFO raft, CONFIG SET, PING. Each
 // call opens and closes its own connection, so a paused or dead node costs one timeout.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { opClient } from './op-client.js';
 import type { NodeAddress } from './backends/backend.js';
 
 const CONTROL_TIMEOUT_MS = 1000;
 
 async function withClient<T>(node: NodeAddress, f: (c: Redis) => Promise<T>): Promise<T> {
-  const c = new Redis({
-    host: node.host,
-    port: node.clientPort,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-    enableReadyCheck: false,
-    commandTimeout: CONTROL_TIMEOUT_MS,
-    connectTimeout: CONTROL_TIMEOUT_MS,
-  });
-  c.on('error', () => undefined);
+  const c = opClient(node, CONTROL_TIMEOUT_MS);
   try {
     await c.connect();
     return await f(c);

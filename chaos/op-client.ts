@@ -19,6 +19,8 @@ export function opClient(node: NodeAddress, opTimeoutMs: number): Redis {
     commandTimeout: opTimeoutMs,
     connectTimeout: CONNECT_TIMEOUT_MS,
   });
+  // Every failure also rejects the command that met it, which is where the history records it;
+  // the 'error' event only needs a listener so ioredis does not report it as unhandled.
   c.on('error', () => undefined);
   return c;
 }

@@ -9,6 +9,7 @@ import { startKill } from './kill.js';
 import { startPartition } from './partition.js';
 import { startPause } from './pause.js';
 import { startSkew } from './skew.js';
+import { WakeableSleep } from '../wakeable-sleep.js';
 
 function startFault(ctx: NemesisContext, fault: Fault): Promise<StartedFault> {
   switch (fault.kind) {
@@ -97,19 +98,10 @@ export class NemesisExecutor implements NemesisStatus {
     this.history.nemesis('stop', id, r.variant, detail, this.nowNs());
   }
 
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableSleep();
 
   private sleepUnlessStopped(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    return this.pause.sleep(ms);
   }
 
   /**
@@ -118,7 +110,7 @@ export class NemesisExecutor implements NemesisStatus {
    */
   async healAll(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wakeNow();
     await this.loop;
     await Promise.all(this.actions.values());
     for (const id of [...this.running.keys()]) await this.stopOne(id);

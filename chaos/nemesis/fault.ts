@@ -20,3 +20,10 @@ export async function leaderOrAny(ctx: NemesisContext): Promise<{ id: number; no
   const running = ctx.cluster.nodes.find((n) => n.state === 'running');
   return { id: running?.address.id ?? 1, note: 'no leader known, picked' };
 }
+
+/** The node a fault aimed at one node acts on: its chosen node, or the leader now. */
+export async function faultTarget(ctx: NemesisContext, fault: { nodes: readonly number[]; target: string }): Promise<{ id: number; note: string }> {
+  if (fault.target !== 'leader') return { id: fault.nodes[0]!, note: '' };
+  const l = await leaderOrAny(ctx);
+  return { id: l.id, note: `${l.note} ` };
+}

@@ -1,15 +1,9 @@
 // SIGSTOP of one node or the leader; stop sends SIGCONT to that same PID (if it still runs).
 import type { Fault } from '../schedule.js';
-import { leaderOrAny, type NemesisContext, type StartedFault } from './fault.js';
+import { faultTarget, type NemesisContext, type StartedFault } from './fault.js';
 
 export async function startPause(ctx: NemesisContext, fault: Extract<Fault, { kind: 'pause' }>): Promise<StartedFault> {
-  let id = fault.nodes[0]!;
-  let note = '';
-  if (fault.target === 'leader') {
-    const l = await leaderOrAny(ctx);
-    id = l.id;
-    note = `${l.note} `;
-  }
+  const { id, note } = await faultTarget(ctx, fault);
   const pid = ctx.cluster.pause(id);
   return {
     detail: pid !== null ? `SIGSTOP ${note}${id} (pid ${pid})` : `pause: ${id} not running`,

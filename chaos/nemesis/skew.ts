@@ -3,16 +3,10 @@
 // sets it back to 0. A node that is down when the skew starts or stops is skipped.
 import type { Fault } from '../schedule.js';
 import { configSet } from '../control-client.js';
-import { leaderOrAny, type NemesisContext, type StartedFault } from './fault.js';
+import { faultTarget, type NemesisContext, type StartedFault } from './fault.js';
 
 export async function startSkew(ctx: NemesisContext, fault: Extract<Fault, { kind: 'skew' }>): Promise<StartedFault> {
-  let id = fault.nodes[0]!;
-  let note = '';
-  if (fault.target === 'leader') {
-    const l = await leaderOrAny(ctx);
-    id = l.id;
-    note = `${l.note} `;
-  }
+  const { id, note } = await faultTarget(ctx, fault);
   const address = ctx.cluster.node(id).address;
   const applied = await configSet(address, 'debug-clock-offset-ms', String(fault.offsetMs)).then(
     () => true,
