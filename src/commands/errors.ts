@@ -146,7 +146,6 @@ export const XE = {
   invalidEndInterval: err('ERR invalid end ID for the interval'),
   xsetidSmallerThanTop: err('ERR The ID specified in XSETID is smaller than the target stream top item'),
   xsetidSmallerThanMaxDeleted: err('ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id'),
-  xsetidSmallerThanCurrentMaxDeleted: err('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id'),
   xsetidEntriesAddedSmall: err('ERR The entries_added specified in XSETID is smaller than the target stream length'),
   entriesAddedNegative: err('ERR entries_added must be positive'),
   unbalancedStreams: (cmd: 'XREAD' | 'XREADGROUP'): Reply => err(`ERR Unbalanced ${cmd} list of streams: for each stream key an ID or '$' must be specified.`),
