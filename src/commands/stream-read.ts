@@ -235,12 +235,17 @@ async function xreadgroupRun(ctx: WriteContext, a: ReadArgs): Promise<Reply> {
     const w = writers[a.keys.findIndex((k) => k.equals(a.keys[i]!))]!;
     const id = ids[i]!;
     const g = (await w.group(group))!;
-    await w.ensureConsumer(group, consumer, ctx.nowMs);
     let entries: Reply[] | null = null;
-    if (id !== 'new') entries = await deliverHistory(ctx, w, a, group, consumer, id);
-    else if (w.info.length > 0) {
+    // The consumer is created (or its seen time refreshed) only when the stream serves it.
+    if (id !== 'new') {
+      await w.ensureConsumer(group, consumer, ctx.nowMs);
+      entries = await deliverHistory(ctx, w, a, group, consumer, id);
+    } else if (w.info.length > 0) {
       const last = await w.edgeId(true);
-      if (last !== null && compareIds(last, g.lastId) > 0) entries = await deliverNew(ctx, w, a, group, consumer, g.lastId);
+      if (last !== null && compareIds(last, g.lastId) > 0) {
+        await w.ensureConsumer(group, consumer, ctx.nowMs);
+        entries = await deliverNew(ctx, w, a, group, consumer, g.lastId);
+      }
     }
     if (entries !== null) served.push([{ t: 'bulk', b: a.keys[i]! }, array(entries)]);
   }
