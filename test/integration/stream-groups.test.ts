@@ -127,7 +127,7 @@ describe('consumer groups with ioredis', () => {
     expect(await c.xreadgroup('GROUP', 'fire-and-forget', 'c', 'NOACK', 'STREAMS', 'events', '>')).toBeNull();
     expect(await c.type('events')).toBe('stream');
     expect(await c.object('ENCODING', 'events')).toBe('stream');
-    expect(await c.scan('0', 'TYPE', 'stream', 'COUNT', '1000')).toEqual(['0', expect.arrayContaining(['events'])]);
+    expect(await c.scan('0', 'COUNT', '1000', 'TYPE', 'stream')).toEqual(['0', expect.arrayContaining(['events'])]);
     // DEL drops the stream, its groups and PELs at once; a new stream of that name starts empty.
     expect(await c.del('events')).toBe(1);
     await c.xadd('events', '9-9', 'e', 'new');

@@ -109,7 +109,7 @@ async function step(c: RespClient, model: Model, cmd: Cmd): Promise<void> {
         expect(r).toEqual({ t: 'error', s: 'ERR The ID specified in XADD is equal or smaller than the target stream top item' });
         return;
       }
-      const stream = s ?? { entries: [], lastId: 0n, groups: new Map() };
+      const stream: Stream = s ?? { entries: [], lastId: 0n, groups: new Map() };
       stream.entries.push({ id: idText(key), key, fields: cmd.fields });
       stream.lastId = key;
       if (cmd.maxlen !== null) trimTo(stream, (_, i) => i >= stream.entries.length - cmd.maxlen!);
@@ -151,7 +151,7 @@ async function step(c: RespClient, model: Model, cmd: Cmd): Promise<void> {
       return;
     case 'create': {
       const r = (await c.call('XGROUP', 'CREATE', cmd.key, cmd.group, cmd.fromStart ? '0' : '$', 'MKSTREAM')).value;
-      const stream = s ?? { entries: [], lastId: 0n, groups: new Map() };
+      const stream: Stream = s ?? { entries: [], lastId: 0n, groups: new Map() };
       model.set(cmd.key, stream);
       if (stream.groups.has(cmd.group)) {
         expect(r).toEqual({ t: 'error', s: 'BUSYGROUP Consumer Group name already exists' });
