@@ -26,6 +26,8 @@ interface ReadArgs {
   readonly ids: readonly Buffer[];
 }
 
+/** XREAD_BLOCKED_DEFAULT_COUNT: a blocked client without COUNT is served at most this many entries. */
+const BLOCKED_DEFAULT_COUNT = 1000;
 /** Largest COUNT honoured; a larger one reads at most this many entries per stream. */
 const COUNT_MAX = 1_000_000_000n;
 
@@ -143,7 +145,7 @@ function xreadPlan(a: ReadArgs, timeoutMs: number): BlockingPlan {
       const s = await openStream(ctx.ks, ctx.db, key);
       // blocked.c serves a stream client when the stream's last ID passed the one it waits after.
       if (i === -1 || ids === null || s === null || s === WRONGTYPE || compareIds(s.info.lastId, ids[i]!) <= 0) return null;
-      return mapOfPairs([[{ t: 'bulk', b: key }, array(await entriesAfter(s, ids[i]!, a.count))]]);
+      return mapOfPairs([[{ t: 'bulk', b: key }, array(await entriesAfter(s, ids[i]!, a.count || BLOCKED_DEFAULT_COUNT))]]);
     },
   };
 }
@@ -269,7 +271,7 @@ function xreadgroupWake(group: Buffer) {
 const text = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 function xreadgroupPlan(argv: readonly Buffer[], a: ReadArgs, timeoutMs: number): BlockingPlan {
-  const options = [...(a.count > 0 ? [text('COUNT'), text(String(a.count))] : []), ...(a.noack ? [text('NOACK')] : [])];
+  const options = [text('COUNT'), text(String(a.count || BLOCKED_DEFAULT_COUNT)), ...(a.noack ? [text('NOACK')] : [])];
   return {
     retry: 'write',
     argv: [...argv],
