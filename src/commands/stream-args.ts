@@ -1,7 +1,7 @@
 // Pieces shared by the stream commands (t_stream.c): ID arguments, entry replies, trimming
 // options and the command metadata helper.
 import { array, bulk, bulks, NULL_ARRAY, type Reply } from '../resp/reply.js';
-import { formatId, parseId, type StreamId } from '../state-machine/types/stream-id.js';
+import { decrId, formatId, incrId, parseId, parseIntervalId, U64_MAX, type StreamId } from '../state-machine/types/stream-id.js';
 import type { StreamEntry, TrimArgs } from '../state-machine/types/stream.js';
 import { MIN_ID } from '../state-machine/types/stream-id.js';
 import { eqIgnoreCase, parseInt64 } from './args.js';
@@ -29,6 +29,22 @@ export const deletedEntryReply = (id: StreamId): Reply => array([idReply(id), NU
 /** streamParseStrictIDOrReply: `-` and `+` refused, a missing sequence is 0. */
 export function strictId(arg: Buffer): StreamId | null {
   return parseId(arg, 0n, true)?.id ?? null;
+}
+
+/** A range's start (missing sequence 0); `(` excludes it: the next ID, or Redis's interval error. */
+export function rangeStart(arg: Buffer): StreamId | { error: Reply } {
+  const parsed = parseIntervalId(arg, 0n);
+  if (parsed === null) return fail(XE.invalidId);
+  const id = parsed.exclusive ? incrId(parsed.id) : parsed.id;
+  return id ?? fail(XE.invalidStartInterval);
+}
+
+/** A range's end (missing sequence max); `(` excludes it: the previous ID, or Redis's interval error. */
+export function rangeEnd(arg: Buffer): StreamId | { error: Reply } {
+  const parsed = parseIntervalId(arg, U64_MAX);
+  if (parsed === null) return fail(XE.invalidId);
+  const id = parsed.exclusive ? decrId(parsed.id) : parsed.id;
+  return id ?? fail(XE.invalidEndInterval);
 }
 
 /** getLongLongFromObjectOrReply. */

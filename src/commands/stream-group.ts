@@ -3,14 +3,14 @@
 // the log entry's time (ctx.nowMs) so replicas agree; XPENDING, a read, measures idle time
 // against the local clock.
 import { array, bulk, int, NULL, NULL_ARRAY, OK, ONE, ZERO, EMPTY_ARRAY, type Reply } from '../resp/reply.js';
-import { compareIds, incrId, MAX_ID, MIN_ID, parseIntervalId, decrId, U64_MAX, type StreamId } from '../state-machine/types/stream-id.js';
+import { compareIds, incrId, MAX_ID, MIN_ID, type StreamId } from '../state-machine/types/stream-id.js';
 import { ENTRIES_READ_INVALID, openStream, openStreamForWrite, WRONGTYPE, type Nack, type StreamWriter } from '../state-machine/types/stream.js';
 import { eqIgnoreCase, INT64_MAX, lower, parseInt64 } from './args.js';
 import { helpReply } from './command.js';
 import type { WriteContext } from './context.js';
 import { E, XE } from './errors.js';
 import { KeyType } from '../state-machine/encoding.js';
-import { entryReply, idReply, int64Arg, isArgError, K1, strictId, streamMeta } from './stream-args.js';
+import { entryReply, idReply, int64Arg, isArgError, K1, rangeEnd, rangeStart, strictId, streamMeta } from './stream-args.js';
 import { containerCommand, fail, localCommand, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
 const isDollar = (b: Buffer): boolean => b.length === 1 && b[0] === 0x24;
@@ -66,26 +66,16 @@ async function xgroup(ctx: WriteContext, a: XgroupArgs): Promise<Reply> {
   switch (a.sub) {
     case 'create': {
       if (argc > 8) return syntax;
-      let id: StreamId;
-      if (isDollar(a.argv[4]!)) id = w.info.lastId;
-      else {
-        const parsed = strictId(a.argv[4]!);
-        if (parsed === null) return XE.invalidId;
-        id = parsed;
-      }
+      const id = isDollar(a.argv[4]!) ? w.info.lastId : strictId(a.argv[4]!);
+      if (id === null) return XE.invalidId;
       const created = await w.createGroup(a.group, id, a.entriesRead);
       await w.commit();
       return created ? OK : XE.busyGroup;
     }
     case 'setid': {
       if (argc !== 5 && argc !== 7) return syntax;
-      let id: StreamId;
-      if (isDollar(a.argv[4]!)) id = w.info.lastId;
-      else {
-        const parsed = parseIdLoose(a.argv[4]!);
-        if (parsed === null) return XE.invalidId;
-        id = parsed;
-      }
+      const id = isDollar(a.argv[4]!) ? w.info.lastId : parseIdLoose(a.argv[4]!);
+      if (id === null) return XE.invalidId;
       w.putGroup({ ...group!, lastId: id, entriesRead: a.entriesRead });
       await w.commit();
       return OK;
@@ -203,14 +193,10 @@ function parseXpending(argv: readonly Buffer[]): ParseResult<PendingArgs> {
   const countArg = int64Arg(argv[at + 2]!);
   if (isArgError(countArg)) return countArg;
   const count = countArg < 0n ? 0n : countArg;
-  const s = parseIntervalId(argv[at]!, 0n);
-  if (s === null) return fail(XE.invalidId);
-  let start: StreamId | null = s.id;
-  if (s.exclusive && (start = incrId(start)) === null) return fail(XE.invalidStartInterval);
-  const e = parseIntervalId(argv[at + 1]!, U64_MAX);
-  if (e === null) return fail(XE.invalidId);
-  let end: StreamId | null = e.id;
-  if (e.exclusive && (end = decrId(end)) === null) return fail(XE.invalidEndInterval);
+  const start = rangeStart(argv[at]!);
+  if (isArgError(start)) return start;
+  const end = rangeEnd(argv[at + 1]!);
+  if (isArgError(end)) return end;
   const consumer = at + 3 < argc ? argv[at + 3]! : null;
   return { ...base, range: { start, end, count, minIdleMs, consumer } };
 }
@@ -373,10 +359,8 @@ interface XautoclaimArgs {
 function parseXautoclaim(argv: readonly Buffer[]): ParseResult<XautoclaimArgs> {
   const idle = parseInt64(argv[4]!);
   if (idle === null) return fail(XE.xautoclaimMinIdle);
-  const s = parseIntervalId(argv[5]!, 0n);
-  if (s === null) return fail(XE.invalidId);
-  let start: StreamId | null = s.id;
-  if (s.exclusive && (start = incrId(start)) === null) return fail(XE.invalidStartInterval);
+  const start = rangeStart(argv[5]!);
+  if (isArgError(start)) return start;
   let count = 100n;
   let justId = false;
   for (let j = 6; j < argv.length; j++) {

@@ -2,11 +2,11 @@
 // XDEL, XTRIM and XSETID. Storage in state-machine/types/stream.ts; XREAD/XREADGROUP live in
 // stream-read.ts, groups in stream-group.ts, XINFO in stream-info.ts.
 import { array, EMPTY_ARRAY, int, NULL, NULL_ARRAY, OK, ZERO, type Reply } from '../resp/reply.js';
-import { compareIds, decrId, incrId, isZeroId, nextAutoId, parseIntervalId, U64_MAX, type StreamId } from '../state-machine/types/stream-id.js';
+import { compareIds, isZeroId, nextAutoId, U64_MAX, type StreamId } from '../state-machine/types/stream-id.js';
 import { openStream, openStreamForWrite, WRONGTYPE, type TrimArgs } from '../state-machine/types/stream.js';
 import { eqIgnoreCase } from './args.js';
 import { E, XE } from './errors.js';
-import { entryReply, idReply, int64Arg, isArgError, K1, parseAddOrTrim, strictId, streamMeta, type AddOrTrimArgs } from './stream-args.js';
+import { entryReply, idReply, int64Arg, isArgError, K1, parseAddOrTrim, rangeEnd, rangeStart, strictId, streamMeta, type AddOrTrimArgs } from './stream-args.js';
 import { fail, readCommand, writeCommand, type Command, type ParseResult } from './table.js';
 
 // ---- XADD -------------------------------------------------------------------------------------
@@ -75,14 +75,10 @@ interface RangeArgs {
 
 function parseRange(rev: boolean) {
   return (argv: readonly Buffer[]): ParseResult<RangeArgs> => {
-    const startArg = parseIntervalId(rev ? argv[3]! : argv[2]!, 0n);
-    if (startArg === null) return fail(XE.invalidId);
-    let start: StreamId | null = startArg.id;
-    if (startArg.exclusive && (start = incrId(start)) === null) return fail(XE.invalidStartInterval);
-    const endArg = parseIntervalId(rev ? argv[2]! : argv[3]!, U64_MAX);
-    if (endArg === null) return fail(XE.invalidId);
-    let end: StreamId | null = endArg.id;
-    if (endArg.exclusive && (end = decrId(end)) === null) return fail(XE.invalidEndInterval);
+    const start = rangeStart(rev ? argv[3]! : argv[2]!);
+    if (isArgError(start)) return start;
+    const end = rangeEnd(rev ? argv[2]! : argv[3]!);
+    if (isArgError(end)) return end;
     let count = -1n;
     for (let j = 4; j < argv.length; j++) {
       if (eqIgnoreCase(argv[j]!, 'count') && j + 1 < argv.length) {
@@ -111,7 +107,7 @@ function rangeCommand(name: 'xrange' | 'xrevrange', summary: string, since: stri
       if (a.count === 0n) return NULL_ARRAY;
       const limit = a.count === -1n ? undefined : Number(a.count > 1_000_000_000n ? 1_000_000_000n : a.count);
       const out: Reply[] = [];
-      for await (const e of s.entries({ start: rev ? a.start : a.start, end: a.end, reverse: rev, limit })) out.push(entryReply(e));
+      for await (const e of s.entries({ start: a.start, end: a.end, reverse: rev, limit })) out.push(entryReply(e));
       return array(out);
     },
   );
