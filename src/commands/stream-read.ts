@@ -133,7 +133,13 @@ function xreadPlan(a: ReadArgs, timeoutMs: number): BlockingPlan {
     retry: 'read',
     keys: a.keys,
     timeoutMs,
-    onWake: async () => 'retry',
+    // Re-read only when the written stream's last ID passed the one waited after.
+    onWake: async (view, db, key) => {
+      const i = a.keys.findIndex((k) => k.equals(key));
+      if (ids === null || i === -1) return 'retry';
+      const s = await openStream(view, db, key);
+      return s !== null && s !== WRONGTYPE && compareIds(s.info.lastId, ids[i]!) > 0 ? 'retry' : 'wait';
+    },
     attempt: async (ctx, key) => {
       if (key === null) {
         const resolved = await resolveXreadIds(ctx, a);

@@ -433,9 +433,10 @@ export class StreamWriter extends StreamView {
   /** streamTrim: removes entries from the head; returns how many. */
   async trim(a: TrimArgs): Promise<number> {
     let deleted = 0;
-    const all: Node[] = [];
-    for await (const n of this.nodes(false)) all.push(n);
-    for (const node of all) {
+    // Nodes are read one by one from the head and the loop stops at the first it cannot drop
+    // whole, so trimming reads only what it removes plus one node. The node records it deletes
+    // are behind the iterator, which never sees them again.
+    for await (const node of this.nodes(false)) {
       if (a.strategy === 'maxlen' && BigInt(this.state.length) <= a.maxlen) break;
       const entries = node.valid;
       if (a.limit !== 0n && BigInt(deleted + entries) > a.limit) break;
