@@ -1,7 +1,7 @@
 // XINFO STREAM [FULL [COUNT n]] / GROUPS / CONSUMERS / HELP (Redis 7.0 t_stream.c). Replies are
 // maps (RESP3) or flat arrays (RESP2). Idle times are measured against the local clock.
 //
-// radix-tree-keys is the number of listpack-like nodes pikiraft models (stream.ts);
+// radix-tree-keys is the number of listpack nodes pikiraft models (stream.ts, stream-listpack.ts);
 // radix-tree-nodes, the inner node count of Redis's radix tree, has no counterpart in RocksDB
 // and is reported as that same number.
 import { array, bulk, int, map, NULL, type Reply } from '../resp/reply.js';

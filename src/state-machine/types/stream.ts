@@ -3,7 +3,7 @@
 // under the key's version, so DEL is O(1) and old versions go to background GC:
 //
 //   'e' | id                                   -> entry: its field/value pairs
-//   'n' | masterId                             -> node: valid, deleted, bytes, last id
+//   'n' | masterId                             -> node: valid, deleted, listpack bytes, last id, master fields
 //   'g' | group                                -> group: last-delivered id, entries-read, pel and consumer counts
 //   'p' | len(group) | group | id              -> NACK: delivery time, delivery count, consumer
 //   'c' | len(group) | group | consumer        -> consumer: seen time, pel count
@@ -11,12 +11,14 @@
 //
 // IDs are 16 big-endian bytes, so XRANGE, XREAD, XPENDING and trimming are range scans.
 // Nodes model Redis's listpack nodes (stream-node-max-entries 100, stream-node-max-bytes 4096
-// with an estimate of the listpack size), which is what MAXLEN/MINID `~` trims whole.
+// against the listpack size Redis would have, stream-listpack.ts), which is what MAXLEN/MINID
+// `~` trims whole.
 import { assert } from '../../util/assert.js';
 import { dataPrefix, KeyType, type Meta } from '../encoding.js';
 import type { Keyspace, MutableKeyspace } from '../keyspace.js';
 import { WRONGTYPE, type Wrongtype } from './string.js';
 import { compareIds, decodeId, encodeId, ID_BYTES, isZeroId, MAX_ID, MIN_ID, type StreamId } from './stream-id.js';
+import { entryBytes, newNodeBytes, rawEntryLength } from './stream-listpack.js';
 
 export { WRONGTYPE, type Wrongtype };
 
@@ -74,6 +76,8 @@ interface Node {
   readonly deleted: number;
   readonly bytes: number;
   readonly lastId: StreamId;
+  /** The field names of the node's first entry (Redis's master entry). */
+  readonly masterFields: readonly Buffer[];
 }
 
 const EXTRA_BYTES = 3 * ID_BYTES + 16;
@@ -126,12 +130,12 @@ function decodeFields(raw: Buffer): Buffer[] {
 }
 
 function encodeNode(n: Node): Buffer {
-  const out = Buffer.allocUnsafe(12 + ID_BYTES);
-  out.writeUInt32BE(n.valid, 0);
-  out.writeUInt32BE(n.deleted, 4);
-  out.writeUInt32BE(n.bytes, 8);
-  encodeId(n.lastId).copy(out, 12);
-  return out;
+  const head = Buffer.allocUnsafe(12 + ID_BYTES);
+  head.writeUInt32BE(n.valid, 0);
+  head.writeUInt32BE(n.deleted, 4);
+  head.writeUInt32BE(n.bytes, 8);
+  encodeId(n.lastId).copy(head, 12);
+  return Buffer.concat([head, encodeFields(n.masterFields)]);
 }
 
 const decodeNode = (start: StreamId, raw: Buffer): Node => ({
@@ -140,6 +144,7 @@ const decodeNode = (start: StreamId, raw: Buffer): Node => ({
   deleted: raw.readUInt32BE(4),
   bytes: raw.readUInt32BE(8),
   lastId: decodeId(raw, 12),
+  masterFields: decodeFields(raw.subarray(12 + ID_BYTES)),
 });
 
 function encodeGroup(g: Group): Buffer {
@@ -356,13 +361,6 @@ export interface TrimArgs {
   readonly limit: bigint;
 }
 
-/** Approximate listpack bytes of an entry (stream-node-max-bytes is checked against these). */
-function entryBytes(fields: readonly Buffer[]): number {
-  let n = 8;
-  for (const f of fields) n += f.length + 2;
-  return n;
-}
-
 /** Changes to one stream inside an apply batch; `commit()` writes the meta record. */
 export class StreamWriter extends StreamView {
   constructor(
@@ -399,13 +397,17 @@ export class StreamWriter extends StreamView {
   /** streamAppendItem after the ID checks: stores the entry in the tail node or a new one. */
   async append(id: StreamId, fields: readonly Buffer[]): Promise<void> {
     assert(compareIds(id, this.state.lastId) > 0, 'stream IDs only grow');
-    const bytes = entryBytes(fields);
     let tail: Node | null = null;
     for await (const n of this.nodes(true, MAX_ID, 1)) tail = n;
-    const full = tail === null || tail.bytes + bytes >= NODE_BYTES_MAX || tail.valid + tail.deleted >= NODE_ENTRIES_MAX;
-    const node: Node = full
-      ? { start: id, valid: 1, deleted: 0, bytes: 16 + bytes, lastId: id }
-      : { ...tail!, valid: tail!.valid + 1, bytes: tail!.bytes + bytes, lastId: id };
+    const full = tail === null || tail.bytes + rawEntryLength(fields) >= NODE_BYTES_MAX || tail.valid + tail.deleted >= NODE_ENTRIES_MAX;
+    let node: Node;
+    if (full) {
+      const masterFields = fields.filter((_, i) => i % 2 === 0);
+      node = { start: id, valid: 1, deleted: 0, bytes: newNodeBytes(fields) + entryBytes(id, fields, id, masterFields), lastId: id, masterFields };
+    } else {
+      const t = tail!;
+      node = { ...t, valid: t.valid + 1, bytes: t.bytes + entryBytes(id, fields, t.start, t.masterFields), lastId: id };
+    }
     this.put(this.rec(TAG.node, encodeId(node.start)), encodeNode(node));
     this.put(this.rec(TAG.entry, encodeId(id)), encodeFields(fields));
     const length = this.state.length + 1;
