@@ -131,6 +131,7 @@ function xreadPlan(a: ReadArgs, timeoutMs: number): BlockingPlan {
   let ids: StreamId[] | null = null;
   return {
     retry: 'read',
+    consumes: false,
     keys: a.keys,
     timeoutMs,
     // Re-read only when the written stream's last ID passed the one waited after.
@@ -280,6 +281,7 @@ function xreadgroupPlan(argv: readonly Buffer[], a: ReadArgs, timeoutMs: number)
   const options = [text('COUNT'), text(String(a.count || BLOCKED_DEFAULT_COUNT)), ...(a.noack ? [text('NOACK')] : [])];
   return {
     retry: 'write',
+    consumes: false,
     argv: [...argv],
     keys: a.keys,
     timeoutMs,

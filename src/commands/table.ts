@@ -199,6 +199,12 @@ interface BlockingPlanBase {
   /** Milliseconds to wait; 0 = forever. */
   readonly timeoutMs: number;
   /**
+   * Whether a served attempt takes what it got from the waiters after it (pops). A consuming
+   * waiter that finds nothing ends the round for its key, since later ones would find nothing
+   * either; stream readers wait for different things, so every one of them is tried.
+   */
+  readonly consumes: boolean;
+  /**
    * After `key` was written (checked against this node's applied state): retry now, keep
    * waiting (nothing for this client there), or end the wait with a reply.
    */

@@ -223,7 +223,7 @@ export class BlockingRegistry {
         this.dirty.delete(id);
         for (const w of [...(this.queues.get(id) ?? [])]) {
           const outcome = await w.tryKey(key);
-          if (outcome === 'empty') break;
+          if (outcome === 'empty' && w.plan.consumes) break;
         }
       } while (this.dirty.has(id));
     } finally {

@@ -112,6 +112,35 @@ describe('stream blocking against redis-server 7.0', () => {
       });
       expect(ours).toEqual(theirs);
     });
+
+    it(`RESP${proto}: every waiter on a stream is tried: other groups and later IDs do not stop the round`, async () => {
+      const [ours, theirs] = await onBoth(proto, async (open, admin) => {
+        const writer = await open();
+        const future = await open();
+        const g1 = await open();
+        const g2 = await open();
+        const latest = await open();
+        const out: string[] = [];
+        await writer.call('XGROUP', 'CREATE', 's', 'g1', '$', 'MKSTREAM');
+        await writer.call('XGROUP', 'CREATE', 's', 'g2', '$');
+        // Blocked first, waiting after an ID no entry below reaches.
+        const pFuture = future.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '100-0');
+        await waitBlocked(admin, 1);
+        const p1 = g1.call('XREADGROUP', 'GROUP', 'g1', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await waitBlocked(admin, 2);
+        const p2 = g2.call('XREADGROUP', 'GROUP', 'g2', 'b', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await waitBlocked(admin, 3);
+        const p3 = latest.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+        await waitBlocked(admin, 4);
+        out.push((await writer.call('XADD', 's', '5-0', 'f', 'v')).raw);
+        out.push((await p1).raw, (await p2).raw, (await p3).raw);
+        await waitBlocked(admin, 1);
+        out.push((await writer.call('XADD', 's', '101-0', 'f', 'w')).raw);
+        out.push((await pFuture).raw);
+        return out;
+      });
+      expect(ours).toEqual(theirs);
+    });
   }
 });
 
