@@ -196,6 +196,11 @@ describe('differential: streams against redis-server 7.0', () => {
         steps.push(['XADD', 'wide', `${i}-${i % 5}`, ...fields]);
         if (i % 50 === 0) steps.push(['XINFO', 'STREAM', 'wide']);
       }
+      // When the tail node loses its last entry, the node before it becomes the tail again and
+      // takes new entries while they fit.
+      for (let i = 1; i <= 80; i++) steps.push(['XADD', 'tail', `${i}-0`, 'f', 'v'.repeat(60)]);
+      steps.push(['XINFO', 'STREAM', 'tail'], ['XDEL', 'tail', ...Array.from({ length: 41 }, (_, i) => `${40 + i}-0`)], ['XINFO', 'STREAM', 'tail']);
+      for (let i = 81; i <= 90; i++) steps.push(['XADD', 'tail', `${i}-0`, 'f', '1'], ['XINFO', 'STREAM', 'tail']);
       steps.push(['XTRIM', 'wide', 'MAXLEN', '~', '200'], ['XINFO', 'STREAM', 'wide'], ['XTRIM', 'wide', 'MINID', '~', '250'], ['XLEN', 'wide'], ['XRANGE', 'wide', '-', '+', 'COUNT', '2']);
       for (const argv of steps) {
         const [a, b] = await both(ours[proto]!, theirs[proto]!, argv);

@@ -39,6 +39,8 @@ export interface StreamState {
   readonly maxDeletedId: StreamId;
   readonly entriesAdded: bigint;
   readonly groups: number;
+  /** The last node's master ID (null: no node), so XADD finds its node with a point read. */
+  readonly tailNode: StreamId | null;
 }
 
 export interface StreamEntry {
@@ -80,7 +82,7 @@ interface Node {
   readonly masterFields: readonly Buffer[];
 }
 
-const EXTRA_BYTES = 3 * ID_BYTES + 16;
+const EXTRA_BYTES = 4 * ID_BYTES + 17;
 
 function encodeState(s: StreamState): Buffer {
   const out = Buffer.allocUnsafe(EXTRA_BYTES);
@@ -89,6 +91,8 @@ function encodeState(s: StreamState): Buffer {
   encodeId(s.maxDeletedId).copy(out, 32);
   out.writeBigUInt64BE(s.entriesAdded, 48);
   out.writeBigUInt64BE(BigInt(s.groups), 56);
+  out[64] = s.tailNode === null ? 0 : 1;
+  encodeId(s.tailNode ?? MIN_ID).copy(out, 65);
   return out;
 }
 
@@ -102,6 +106,7 @@ function decodeState(meta: Meta): StreamState {
     maxDeletedId: decodeId(x, 32),
     entriesAdded: x.readBigUInt64BE(48),
     groups: Number(x.readBigUInt64BE(56)),
+    tailNode: x[64] === 1 ? decodeId(x, 65) : null,
   };
 }
 
@@ -397,8 +402,10 @@ export class StreamWriter extends StreamView {
   /** streamAppendItem after the ID checks: stores the entry in the tail node or a new one. */
   async append(id: StreamId, fields: readonly Buffer[]): Promise<void> {
     assert(compareIds(id, this.state.lastId) > 0, 'stream IDs only grow');
-    let tail: Node | null = null;
-    for await (const n of this.nodes(true, MAX_ID, 1)) tail = n;
+    const tailKey = this.state.tailNode === null ? null : this.rec(TAG.node, encodeId(this.state.tailNode));
+    const tailRaw = tailKey === null ? null : await this.mks.overlay.get(tailKey);
+    assert(tailKey === null || tailRaw !== null, 'the stream tail node record exists');
+    const tail: Node | null = tailRaw === null ? null : decodeNode(this.state.tailNode!, tailRaw);
     const full = tail === null || tail.bytes + rawEntryLength(fields) >= NODE_BYTES_MAX || tail.valid + tail.deleted >= NODE_ENTRIES_MAX;
     let node: Node;
     if (full) {
@@ -411,7 +418,17 @@ export class StreamWriter extends StreamView {
     this.put(this.rec(TAG.node, encodeId(node.start)), encodeNode(node));
     this.put(this.rec(TAG.entry, encodeId(id)), encodeFields(fields));
     const length = this.state.length + 1;
-    this.state = { ...this.state, length, lastId: id, entriesAdded: this.state.entriesAdded + 1n, ...(length === 1 ? { firstId: id } : {}) };
+    this.state = { ...this.state, length, lastId: id, entriesAdded: this.state.entriesAdded + 1n, tailNode: node.start, ...(length === 1 ? { firstId: id } : {}) };
+  }
+
+  /** Deletes a node record; when it was the tail, the node before it (if any) becomes the tail, as in Redis's radix tree. */
+  private async dropNode(start: StreamId): Promise<void> {
+    this.del(this.rec(TAG.node, encodeId(start)));
+    const tail = this.state.tailNode;
+    if (tail === null || compareIds(tail, start) !== 0) return;
+    let last: StreamId | null = null;
+    for await (const n of this.nodes(true, MAX_ID, 1)) last = n.start;
+    this.update({ tailNode: last });
   }
 
   private async nodeOf(id: StreamId): Promise<Node> {
@@ -425,9 +442,8 @@ export class StreamWriter extends StreamView {
     if ((await this.mks.overlay.get(key)) === null) return false;
     this.del(key);
     const node = await this.nodeOf(id);
-    const nodeKey = this.rec(TAG.node, encodeId(node.start));
-    if (node.valid === 1) this.del(nodeKey);
-    else this.put(nodeKey, encodeNode({ ...node, valid: node.valid - 1, deleted: node.deleted + 1 }));
+    if (node.valid === 1) await this.dropNode(node.start);
+    else this.put(this.rec(TAG.node, encodeId(node.start)), encodeNode({ ...node, valid: node.valid - 1, deleted: node.deleted + 1 }));
     this.setLength(this.state.length - 1);
     return true;
   }
@@ -447,7 +463,7 @@ export class StreamWriter extends StreamView {
         const from = this.rec(TAG.entry, encodeId(node.start));
         const to = Buffer.concat([this.rec(TAG.entry, encodeId(node.lastId)), Buffer.from([0])]);
         this.mks.overlay.delRange(from, to);
-        this.del(this.rec(TAG.node, encodeId(node.start)));
+        await this.dropNode(node.start);
         this.setLength(this.state.length - entries);
         deleted += entries;
         continue;
@@ -461,9 +477,8 @@ export class StreamWriter extends StreamView {
         this.setLength(this.state.length - 1);
         removed++;
       }
-      const nodeKey = this.rec(TAG.node, encodeId(node.start));
-      if (removed === node.valid) this.del(nodeKey);
-      else if (removed > 0) this.put(nodeKey, encodeNode({ ...node, valid: node.valid - removed, deleted: node.deleted + removed }));
+      if (removed === node.valid) await this.dropNode(node.start);
+      else if (removed > 0) this.put(this.rec(TAG.node, encodeId(node.start)), encodeNode({ ...node, valid: node.valid - removed, deleted: node.deleted + removed }));
       deleted += removed;
       break;
     }
@@ -594,7 +609,7 @@ export async function openStreamForWrite(ks: MutableKeyspace, db: number, key: B
   const meta = await ks.meta(db, key);
   if (meta !== null) return meta.type === KeyType.Stream ? new StreamWriter(ks, db, key, meta, false) : WRONGTYPE;
   if (!create) return null;
-  const empty: StreamState = { length: 0, lastId: MIN_ID, firstId: MIN_ID, maxDeletedId: MIN_ID, entriesAdded: 0n, groups: 0 };
+  const empty: StreamState = { length: 0, lastId: MIN_ID, firstId: MIN_ID, maxDeletedId: MIN_ID, entriesAdded: 0n, groups: 0, tailNode: null };
   const fresh: Meta = { type: KeyType.Stream, expireAtMs: 0, value: Buffer.alloc(0), version: ks.newVersion(), count: 0, extra: encodeState(empty) };
   // A created stream exists even when empty (XGROUP CREATE MKSTREAM), so it is dirty from the start.
   return new StreamWriter(ks, db, key, fresh, true);
