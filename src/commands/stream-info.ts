@@ -27,9 +27,9 @@ const lagReply = (s: StreamView, g: Group): Reply => {
   return lag === null ? NULL : int(lag);
 };
 
-async function streamHeader(s: StreamView): Promise<(readonly [Reply, Reply])[]> {
+function streamHeader(s: StreamView): (readonly [Reply, Reply])[] {
   const st = s.info;
-  const nodes = await s.nodeCount();
+  const nodes = st.nodes;
   return [
     field('length', int(st.length)),
     field('radix-tree-keys', int(nodes)),
@@ -73,7 +73,7 @@ async function fullInfo(s: StreamView, count: number): Promise<Reply> {
       ]),
     );
   }
-  return map([...(await streamHeader(s)), field('entries', array(entries)), field('groups', array(groups))]);
+  return map([...streamHeader(s), field('entries', array(entries)), field('groups', array(groups))]);
 }
 
 /** Looks the stream up as xinfoCommand does: "no such key" before anything else. */
@@ -113,7 +113,7 @@ const xinfoStream = readCommand(
     withStream(ctx, a.key, async (s) => {
       if (a.optionError !== null) return a.optionError;
       if (a.full) return fullInfo(s, a.count);
-      return map([...(await streamHeader(s)), field('groups', int(s.info.groups)), field('first-entry', await firstOrLast(s, false)), field('last-entry', await firstOrLast(s, true))]);
+      return map([...streamHeader(s), field('groups', int(s.info.groups)), field('first-entry', await firstOrLast(s, false)), field('last-entry', await firstOrLast(s, true))]);
     }),
 );
 

@@ -41,6 +41,8 @@ export interface StreamState {
   readonly groups: number;
   /** The last node's master ID (null: no node), so XADD finds its node with a point read. */
   readonly tailNode: StreamId | null;
+  /** How many nodes there are (XINFO radix-tree-keys). */
+  readonly nodes: number;
 }
 
 export interface StreamEntry {
@@ -82,7 +84,7 @@ interface Node {
   readonly masterFields: readonly Buffer[];
 }
 
-const EXTRA_BYTES = 4 * ID_BYTES + 17;
+const EXTRA_BYTES = 4 * ID_BYTES + 25;
 
 function encodeState(s: StreamState): Buffer {
   const out = Buffer.allocUnsafe(EXTRA_BYTES);
@@ -93,6 +95,7 @@ function encodeState(s: StreamState): Buffer {
   out.writeBigUInt64BE(BigInt(s.groups), 56);
   out[64] = s.tailNode === null ? 0 : 1;
   encodeId(s.tailNode ?? MIN_ID).copy(out, 65);
+  out.writeBigUInt64BE(BigInt(s.nodes), 81);
   return out;
 }
 
@@ -107,6 +110,7 @@ function decodeState(meta: Meta): StreamState {
     entriesAdded: x.readBigUInt64BE(48),
     groups: Number(x.readBigUInt64BE(56)),
     tailNode: x[64] === 1 ? decodeId(x, 65) : null,
+    nodes: Number(x.readBigUInt64BE(81)),
   };
 }
 
@@ -263,13 +267,6 @@ export class StreamView {
     }
   }
 
-  /** Listpack nodes (XINFO radix-tree-keys). */
-  async nodeCount(): Promise<number> {
-    let n = 0;
-    for await (const _ of this.nodes(false)) n++;
-    return n;
-  }
-
   async group(name: Buffer): Promise<Group | null> {
     const raw = await this.ks.reader.get(this.rec(TAG.group, name));
     return raw === null ? null : decodeGroup(name, raw);
@@ -418,12 +415,14 @@ export class StreamWriter extends StreamView {
     this.put(this.rec(TAG.node, encodeId(node.start)), encodeNode(node));
     this.put(this.rec(TAG.entry, encodeId(id)), encodeFields(fields));
     const length = this.state.length + 1;
-    this.state = { ...this.state, length, lastId: id, entriesAdded: this.state.entriesAdded + 1n, tailNode: node.start, ...(length === 1 ? { firstId: id } : {}) };
+    const nodes = this.state.nodes + (full ? 1 : 0);
+    this.state = { ...this.state, length, lastId: id, entriesAdded: this.state.entriesAdded + 1n, tailNode: node.start, nodes, ...(length === 1 ? { firstId: id } : {}) };
   }
 
   /** Deletes a node record; when it was the tail, the node before it (if any) becomes the tail, as in Redis's radix tree. */
   private async dropNode(start: StreamId): Promise<void> {
     this.del(this.rec(TAG.node, encodeId(start)));
+    this.update({ nodes: this.state.nodes - 1 });
     const tail = this.state.tailNode;
     if (tail === null || compareIds(tail, start) !== 0) return;
     let last: StreamId | null = null;
@@ -609,7 +608,7 @@ export async function openStreamForWrite(ks: MutableKeyspace, db: number, key: B
   const meta = await ks.meta(db, key);
   if (meta !== null) return meta.type === KeyType.Stream ? new StreamWriter(ks, db, key, meta, false) : WRONGTYPE;
   if (!create) return null;
-  const empty: StreamState = { length: 0, lastId: MIN_ID, firstId: MIN_ID, maxDeletedId: MIN_ID, entriesAdded: 0n, groups: 0, tailNode: null };
+  const empty: StreamState = { length: 0, lastId: MIN_ID, firstId: MIN_ID, maxDeletedId: MIN_ID, entriesAdded: 0n, groups: 0, tailNode: null, nodes: 0 };
   const fresh: Meta = { type: KeyType.Stream, expireAtMs: 0, value: Buffer.alloc(0), version: ks.newVersion(), count: 0, extra: encodeState(empty) };
   // A created stream exists even when empty (XGROUP CREATE MKSTREAM), so it is dirty from the start.
   return new StreamWriter(ks, db, key, fresh, true);
