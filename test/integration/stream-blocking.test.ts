@@ -2,56 +2,11 @@
 // RESP2 and RESP3 (woken by XADD from another client, `$`, timeouts, several keys, COUNT, the
 // errors a blocked XREADGROUP gets when its group or stream goes away), then a 3-node cluster
 // where clients blocked on a follower are woken by an XADD sent to the leader.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { blockingServers, waitBlocked } from '../helpers/blocked-clients.js';
 import { startCluster, type Cluster } from '../helpers/cluster.js';
-import { RespClient, textOf } from '../helpers/resp-client.js';
 
-let pikiraft: ServerHandle;
-let redis: RedisHandle;
-const opened: RespClient[] = [];
-
-beforeAll(async () => {
-  [pikiraft, redis] = await Promise.all([startServer(), startRedis()]);
-});
-
-afterAll(async () => {
-  for (const c of opened) c.close();
-  await Promise.all([pikiraft?.cleanup(), redis?.stop()]);
-});
-
-async function connect(port: number, proto: 2 | 3): Promise<RespClient> {
-  const c = await RespClient.connect(port);
-  opened.push(c);
-  if (proto === 3) await c.call('HELLO', '3');
-  return c;
-}
-
-/** Waits (bounded) until the server reports `n` blocked clients. */
-async function waitBlocked(admin: RespClient, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const m = /blocked_clients:(\d+)/.exec(textOf((await admin.call('INFO', 'clients')).value));
-    if (m && Number(m[1]) === n) return;
-    if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-type Scenario = (open: () => Promise<RespClient>, admin: RespClient) => Promise<string[]>;
-
-/** Runs the scenario on a flushed pikiraft and a flushed redis-server; returns both transcripts. */
-async function onBoth(proto: 2 | 3, scenario: Scenario): Promise<[string[], string[]]> {
-  const run = async (port: number): Promise<string[]> => {
-    const admin = await connect(port, 2);
-    await admin.call('FLUSHALL');
-    const out = await scenario(() => connect(port, proto), admin);
-    await waitBlocked(admin, 0);
-    return out;
-  };
-  return [await run(pikiraft.port), await run(redis.port)];
-}
+const { connect, onBoth } = blockingServers();
 
 describe('stream blocking against redis-server 7.0', () => {
   for (const proto of [2, 3] as const) {
