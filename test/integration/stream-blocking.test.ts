@@ -63,6 +63,12 @@ describe('stream blocking against redis-server 7.0', () => {
         out.push((await writer.call('DEL', 's')).raw);
         out.push((await p3).raw);
         out.push((await consumer.call('XREADGROUP', 'GROUP', 'g', 'c3', 'BLOCK', '0', 'STREAMS', 's', '>')).raw);
+        // A stream replaced by another type counts as deleted too.
+        await writer.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+        const p4 = consumer.call('XREADGROUP', 'GROUP', 'g', 'c4', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await waitBlocked(admin, 1);
+        out.push((await writer.call('SET', 's', 'x')).raw);
+        out.push((await p4).raw);
         return out;
       });
       expect(ours).toEqual(theirs);
