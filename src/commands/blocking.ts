@@ -3,9 +3,11 @@
 // non-blocking write (LMPOP, LMOVE, ZMPOP) plus the keys to wait on; the dispatcher and the
 // blocking registry (server/blocking.ts) run the write, wait, and retry when a key is written.
 import { array, type Reply } from '../resp/reply.js';
+import { KeyType } from '../state-machine/encoding.js';
+import type { Keyspace } from '../state-machine/keyspace.js';
 import { parseInt64, parseLongDouble } from './args.js';
 import { E } from './errors.js';
-import { blockingCommand, type BlockingPlan, type Command, type CommandFlag, type KeyRange } from './table.js';
+import { blockingCommand, type BlockingPlan, type Command, type CommandFlag, type KeyRange, type WakeAction } from './table.js';
 
 /** 2^63: the first millisecond count a long long cannot hold. */
 const LLONG_LIMIT = 2 ** 63;
@@ -29,6 +31,16 @@ export function parseTimeout(arg: Buffer): number | Reply {
 }
 
 const text = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/** Retries a pop only when the key holds a non-empty value of its type: anything else cannot serve it. */
+function whenNonEmpty(type: KeyType.List | KeyType.ZSet) {
+  return async (view: Keyspace, db: number, key: Buffer): Promise<WakeAction> => {
+    const meta = await view.meta(db, key);
+    return meta !== null && meta.type === type && meta.count > 0 ? 'retry' : 'wait';
+  };
+}
+const LIST_WAKE = whenNonEmpty(KeyType.List);
+const ZSET_WAKE = whenNonEmpty(KeyType.ZSet);
 const ONE = text('1');
 
 /** LMPOP/ZMPOP's [key, [items]]: null when nothing was popped, an error as is. */
@@ -49,7 +61,9 @@ function popPlan(end: 'LEFT' | 'RIGHT') {
     return {
       argv: mpop(keys),
       keys,
-      type: 'list',
+      retry: 'write',
+      consumes: true,
+      onWake: LIST_WAKE,
       timeoutMs,
       retryArgv: (key) => mpop([key]),
       reshape: (reply) => {
@@ -71,7 +85,9 @@ function zpopPlan(where: 'MIN' | 'MAX') {
     return {
       argv: mpop(keys),
       keys,
-      type: 'zset',
+      retry: 'write',
+      consumes: true,
+      onWake: ZSET_WAKE,
       timeoutMs,
       retryArgv: (key) => mpop([key]),
       reshape: (reply) => {
@@ -102,7 +118,9 @@ function mpopPlan(write: 'LMPOP' | 'ZMPOP', validate: (argv: readonly Buffer[]) 
     return {
       argv: writeArgv,
       keys,
-      type: write === 'LMPOP' ? 'list' : 'zset',
+      retry: 'write',
+      consumes: true,
+      onWake: write === 'LMPOP' ? LIST_WAKE : ZSET_WAKE,
       timeoutMs,
       retryArgv: (key) => [text(write), ONE, key, ...rest],
       reshape: (reply) => (reply.t === 'nullArray' ? null : reply),
@@ -121,7 +139,9 @@ function movePlan(ends: (argv: readonly Buffer[]) => [Buffer, Buffer] | null, ti
     return {
       argv: lmove,
       keys: [argv[1]!],
-      type: 'list',
+      retry: 'write',
+      consumes: true,
+      onWake: LIST_WAKE,
       timeoutMs,
       retryArgv: () => lmove,
       reshape: (reply) => (reply.t === 'null' ? null : reply),

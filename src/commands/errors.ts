@@ -159,3 +159,52 @@ function clip(s: string, max: number): string {
 export function noNewlines(s: string): string {
   return s.replace(/[\r\n]/g, ' ');
 }
+
+/** Streams (t_stream.c), in Redis 7.0.15's wording. */
+export const XE = {
+  invalidId: err('ERR Invalid stream ID specified as stream command argument'),
+  xaddIdTooSmall: err('ERR The ID specified in XADD is equal or smaller than the target stream top item'),
+  xaddIdZero: err('ERR The ID specified in XADD must be greater than 0-0'),
+  idsExhausted: err('ERR The stream has exhausted the last possible ID, unable to add more items'),
+  maxlenAndMinid: err('ERR syntax error, MAXLEN and MINID options at the same time are not compatible'),
+  maxlenNegative: err('ERR The MAXLEN argument must be >= 0.'),
+  limitNegative: err('ERR The LIMIT argument must be >= 0.'),
+  limitWithoutStrategy: err('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy'),
+  xtrimWithoutStrategy: err('ERR syntax error, XTRIM must be called with a trimming strategy'),
+  limitWithoutApprox: err('ERR syntax error, LIMIT cannot be used without the special ~ option'),
+  invalidStartInterval: err('ERR invalid start ID for the interval'),
+  invalidEndInterval: err('ERR invalid end ID for the interval'),
+  xsetidSmallerThanTop: err('ERR The ID specified in XSETID is smaller than the target stream top item'),
+  xsetidSmallerThanMaxDeleted: err('ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id'),
+  xsetidEntriesAddedSmall: err('ERR The entries_added specified in XSETID is smaller than the target stream length'),
+  entriesAddedNegative: err('ERR entries_added must be positive'),
+  unbalancedStreams: (cmd: 'XREAD' | 'XREADGROUP'): Reply => err(`ERR Unbalanced ${cmd} list of streams: for each stream key an ID or '$' must be specified.`),
+  groupOnlyXreadgroup: err('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.'),
+  noackOnlyXreadgroup: err('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.'),
+  missingGroup: err('ERR Missing GROUP option for XREADGROUP'),
+  dollarInXreadgroup: err(
+    'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  ),
+  gtOnlyXreadgroup: err('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.'),
+  blockTimeoutNotInteger: err('ERR timeout is not an integer or out of range'),
+  noGroupRead: (key: Buffer, group: Buffer): Reply =>
+    err(`NOGROUP No such key '${bytesToText(key)}' or consumer group '${bytesToText(group)}' in XREADGROUP with GROUP option`),
+  noKeyOrGroup: (key: Buffer, group: Buffer): Reply => err(`NOGROUP No such key '${bytesToText(key)}' or consumer group '${bytesToText(group)}'`),
+  noGroupForKey: (group: Buffer, key: Buffer): Reply => err(`NOGROUP No such consumer group '${bytesToText(group)}' for key name '${bytesToText(key)}'`),
+  busyGroup: err('BUSYGROUP Consumer Group name already exists'),
+  xgroupNeedsKey: err(
+    'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  ),
+  entriesReadNegative: err('ERR value for ENTRIESREAD must be positive or -1'),
+  xclaimMinIdle: err('ERR Invalid min-idle-time argument for XCLAIM'),
+  xclaimIdle: err('ERR Invalid IDLE option argument for XCLAIM'),
+  xclaimTime: err('ERR Invalid TIME option argument for XCLAIM'),
+  xclaimRetryCount: err('ERR Invalid RETRYCOUNT option argument for XCLAIM'),
+  xclaimUnknownOption: (opt: Buffer): Reply => err(`ERR Unrecognized XCLAIM option '${bytesToText(opt)}'`),
+  xautoclaimMinIdle: err('ERR Invalid min-idle-time argument for XAUTOCLAIM'),
+  xautoclaimCount: err('ERR COUNT must be > 0'),
+  /** A blocked XREADGROUP whose stream was deleted. */
+  blockedStreamDeleted: err('UNBLOCKED the stream key no longer exists'),
+  /** A blocked XREADGROUP whose group was destroyed. */
+  blockedGroupDestroyed: err('NOGROUP the consumer group this client was blocked on no longer exists'),
+} as const;

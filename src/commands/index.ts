@@ -13,11 +13,15 @@ import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
+import { streamCommands } from './stream.js';
+import { streamGroupCommands } from './stream-group.js';
+import { streamInfoCommand } from './stream-info.js';
+import { streamReadCommands } from './stream-read.js';
 import { zsetCommands } from './zset.js';
 import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands, ...streamCommands, ...streamReadCommands, ...streamGroupCommands, streamInfoCommand]);
 }

@@ -3,6 +3,7 @@
 import type { Reply } from '../resp/reply.js';
 import { REDIS_COMMAND_REFERENCE } from './command-docs.js';
 import type { ReadContext, Session, WriteContext } from './context.js';
+import type { Keyspace } from '../state-machine/keyspace.js';
 import { E } from './errors.js';
 
 export type CommandFlag =
@@ -162,6 +163,8 @@ export type ParseResult<P> = P | { error: Reply };
 export interface ReadCommand extends CommandBase {
   readonly kind: 'read';
   run(ctx: ReadContext, argv: readonly Buffer[]): Reply | Promise<Reply>;
+  /** A read that may block (XREAD BLOCK): the plan when argv asks to block, else null. */
+  readonly blockingPlan?: (argv: readonly Buffer[]) => BlockingPlan | null;
 }
 
 /**
@@ -172,6 +175,8 @@ export interface WriteCommand extends CommandBase {
   readonly kind: 'write';
   validate(argv: readonly Buffer[]): Reply | null;
   run(ctx: WriteContext, argv: readonly Buffer[]): Promise<Reply>;
+  /** A write that may block (XREADGROUP BLOCK): the plan when valid argv asks to block, else null. */
+  readonly blockingPlan?: (argv: readonly Buffer[]) => BlockingPlan | null;
 }
 
 /** Connection and server commands: run on the node the client is connected to. */
@@ -185,25 +190,50 @@ export interface LocalCommand extends CommandBase {
   readonly subcommands?: ReadonlyMap<string, Command>;
 }
 
-/**
- * What a blocking command (BLPOP, BZPOPMIN, BLMOVE, ...) does, parsed from its arguments: the
- * non-blocking write tried first and on every wake-up (so pops always go through the replicated
- * write path), the keys it waits on, its timeout and how the write's reply becomes its own.
- */
-export interface BlockingPlan {
-  /** The equivalent non-blocking write over every key (LMPOP, ZMPOP, LMOVE). */
-  readonly argv: Buffer[];
+/** What a blocked client does when a key it waits on was written. */
+export type WakeAction = 'retry' | 'wait' | { readonly end: Reply };
+
+interface BlockingPlanBase {
   /** The keys waited on, in argument order. */
   readonly keys: readonly Buffer[];
-  /** The type a written key must hold for a retry to be worth proposing. */
-  readonly type: 'list' | 'zset';
   /** Milliseconds to wait; 0 = forever. */
   readonly timeoutMs: number;
+  /**
+   * Whether a served attempt takes what it got from the waiters after it (pops). A consuming
+   * waiter that finds nothing ends the round for its key, since later ones would find nothing
+   * either; stream readers wait for different things, so every one of them is tried.
+   */
+  readonly consumes: boolean;
+  /**
+   * After `key` was written (checked against this node's applied state): retry now, keep
+   * waiting (nothing for this client there), or end the wait with a reply.
+   */
+  onWake(view: Keyspace, db: number, key: Buffer): Promise<WakeAction>;
+}
+
+/**
+ * A blocking command whose attempts are writes (BLPOP, BZPOPMIN, BLMOVE, XREADGROUP): the
+ * non-blocking write tried first and on every wake-up, so pops and group reads always go through
+ * the replicated write path, and how the write's reply becomes the client's.
+ */
+export interface WriteRetryPlan extends BlockingPlanBase {
+  readonly retry: 'write';
+  /** The equivalent non-blocking write over every key (LMPOP, ZMPOP, LMOVE). */
+  readonly argv: Buffer[];
   /** The write retried when `key` was written: only that key is served, as Redis does. */
   retryArgv(key: Buffer): Buffer[];
   /** The client's reply from the write's, or null when the write found nothing (keep waiting). */
   reshape(reply: Reply): Reply | null;
 }
+
+/** A blocking command whose attempts are reads (XREAD): re-run locally when a key was written. */
+export interface ReadRetryPlan extends BlockingPlanBase {
+  readonly retry: 'read';
+  /** One attempt: over every key first (`key` null), then over the written key; null = keep waiting. */
+  attempt(ctx: ReadContext, key: Buffer | null): Promise<Reply | null>;
+}
+
+export type BlockingPlan = WriteRetryPlan | ReadRetryPlan;
 
 /** Runs on the dispatcher: the write is tried, and if it finds nothing the client waits. */
 export interface BlockingCommand extends CommandBase {
@@ -275,7 +305,7 @@ export function blockingCommand(name: string, meta: Meta, plan: (argv: readonly 
 }
 
 export function isBlockingPlan(p: BlockingPlan | Reply): p is BlockingPlan {
-  return 'retryArgv' in p;
+  return 'retry' in p;
 }
 
 export function containerCommand(name: string, meta: Meta, subcommands: readonly Command[]): ContainerCommand {

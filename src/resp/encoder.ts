@@ -47,6 +47,14 @@ export function encodeReply(reply: Reply, proto: ProtocolVersion, out: (string |
         encodeReply(b, proto, out);
       }
       return;
+    case 'mapOfPairs':
+      out.push(proto === 3 ? `%${reply.entries.length}${CRLF}` : `*${reply.entries.length}${CRLF}`);
+      for (const [k, v] of reply.entries) {
+        if (proto === 2) out.push(`*2${CRLF}`);
+        encodeReply(k, proto, out);
+        encodeReply(v, proto, out);
+      }
+      return;
     case 'map':
       if (proto === 3) {
         out.push(`%${reply.entries.length}${CRLF}`);

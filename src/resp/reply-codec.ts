@@ -4,7 +4,7 @@
 // followed by nested replies.
 import type { Reply } from './reply.js';
 
-const TAGS = ['simple', 'error', 'int', 'bulk', 'null', 'nullArray', 'array', 'map', 'set', 'double', 'bool', 'verbatim', 'push', 'none', 'pairs', 'doubleText'] as const;
+const TAGS = ['simple', 'error', 'int', 'bulk', 'null', 'nullArray', 'array', 'map', 'set', 'double', 'bool', 'verbatim', 'push', 'none', 'pairs', 'doubleText', 'mapOfPairs'] as const;
 const TAG_CODE = new Map<Reply['t'], number>(TAGS.map((t, i) => [t, i]));
 
 class Writer {
@@ -67,6 +67,7 @@ function write(w: Writer, r: Reply): void {
       return;
     case 'map':
     case 'pairs':
+    case 'mapOfPairs':
       w.u32(r.entries.length);
       for (const [k, v] of r.entries) {
         write(w, k);
@@ -148,7 +149,8 @@ function read(r: Reader, depth: number): Reply {
       return { t, items };
     }
     case 'map':
-    case 'pairs': {
+    case 'pairs':
+    case 'mapOfPairs': {
       const n = r.u32();
       const entries: [Reply, Reply][] = [];
       for (let i = 0; i < n; i++) entries.push([read(r, depth + 1), read(r, depth + 1)]);

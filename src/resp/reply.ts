@@ -15,6 +15,8 @@ export type Reply =
   | { readonly t: 'map'; readonly entries: readonly (readonly [Reply, Reply])[] }
   /** RESP3 array of 2-element arrays; RESP2 one flat array (HRANDFIELD WITHVALUES, ZRANGE WITHSCORES). */
   | { readonly t: 'pairs'; readonly entries: readonly (readonly [Reply, Reply])[] }
+  /** RESP3 map; RESP2 an array of [key, value] arrays (XREAD, XREADGROUP). */
+  | { readonly t: 'mapOfPairs'; readonly entries: readonly (readonly [Reply, Reply])[] }
   /** RESP3 set; RESP2 array. */
   | { readonly t: 'set'; readonly items: readonly Reply[] }
   /** RESP3 double; RESP2 bulk string with Redis's `%.17g` formatting. */
@@ -48,6 +50,7 @@ export const bulkOrNull = (b: Buffer | string | null | undefined): Reply => (b =
 export const array = (items: readonly Reply[]): Reply => ({ t: 'array', items });
 export const bulks = (items: readonly (Buffer | string | null)[]): Reply => ({ t: 'array', items: items.map(bulkOrNull) });
 export const pairs = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'pairs', entries });
+export const mapOfPairs = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'mapOfPairs', entries });
 export const map = (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ t: 'map', entries });
 export const double = (n: number): Reply => ({ t: 'double', n });
 export const doubleText = (s: string): Reply => ({ t: 'doubleText', s });

@@ -70,8 +70,8 @@ export class BlockedClients implements BlockingApi {
   async blockForwarded(node: number, clientId: number, db: number, argv: Buffer[], cancelled: AbortSignal): Promise<Reply> {
     const cmd = this.resolve(argv);
     if (!('kind' in cmd)) return cmd;
-    if (cmd.kind !== 'blocking') return err(`ERR only blocking commands block on the leader, got '${cmd.fullName}'`);
-    const plan = cmd.plan(argv);
+    const plan = blockingPlanOf(cmd, argv);
+    if (plan === null) return err(`ERR only blocking commands block on the leader, got '${cmd.fullName}'`);
     if (!isBlockingPlan(plan)) return plan;
     const key = `${node}:${clientId}`;
     const id = this.nextForwardedId--;
@@ -130,5 +130,21 @@ export class BlockedClients implements BlockingApi {
   disconnect(clientId: number): void {
     this.remote.get(clientId)?.abort();
     this.local.disconnect(clientId);
+  }
+}
+
+/** The blocking plan of BLPOP & co., or of XREAD/XREADGROUP with BLOCK; null if `argv` does not block. */
+function blockingPlanOf(cmd: Command, argv: readonly Buffer[]): BlockingPlan | Reply | null {
+  switch (cmd.kind) {
+    case 'blocking':
+      return cmd.plan(argv);
+    case 'write': {
+      const invalid = cmd.validate(argv);
+      return invalid ?? cmd.blockingPlan?.(argv) ?? null;
+    }
+    case 'read':
+      return cmd.blockingPlan?.(argv) ?? null;
+    default:
+      return null;
   }
 }

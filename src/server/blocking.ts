@@ -1,16 +1,21 @@
-// Clients blocked in BLPOP, BZPOPMIN, BLMOVE, ... (Redis blocked.c), node-local. A blocked client
-// waits on keys; when this node applies a batch that wrote one of them, the key's waiters are
-// served first-blocked-first by retrying their non-blocking write on that key (LMPOP, ZMPOP,
-// LMOVE) through the ordinary write path, so every pop is a replicated write and replicas stay
-// identical. A follower sees the leader's writes when it applies them, so this works on any node.
+// Clients blocked in BLPOP, BZPOPMIN, BLMOVE, XREAD, XREADGROUP, ... (Redis blocked.c),
+// node-local. A blocked client waits on keys; when this node applies a batch that wrote one of
+// them, the key's waiters are served first-blocked-first by retrying on that key: a write plan
+// re-proposes its non-blocking write (LMPOP, ZMPOP, LMOVE, XREADGROUP) through the ordinary write
+// path, so every pop is a replicated write and replicas stay identical; a read plan (XREAD)
+// re-runs its read. A follower sees the leader's writes when it applies them, so this works on
+// any node.
+import type { ReadContext } from '../commands/context.js';
 import type { BlockingPlan } from '../commands/table.js';
 import { NULL_ARRAY, type Reply } from '../resp/reply.js';
-import type { WrittenKey } from '../state-machine/keyspace.js';
+import type { Keyspace, WrittenKey } from '../state-machine/keyspace.js';
 
 /** Runs a write through the dispatcher's write route (leader, proxy to it, retries). */
 export type WriteRoute = (db: number, argv: Buffer[]) => Promise<Reply>;
-/** Whether `key` holds a non-empty value of `type` in this node's applied state. */
-export type HasData = (db: number, key: Buffer, type: BlockingPlan['type']) => Promise<boolean>;
+/** Runs a read through the dispatcher's read route (read barrier, then the local state). */
+export type ReadRoute = (db: number, read: (ctx: ReadContext) => Promise<Reply | null>) => Promise<Reply | null>;
+/** This node's applied state, to decide whether a wake-up is worth a retry. */
+export type LocalView = () => Keyspace;
 
 /** How a blocked client ends without data: nil (timeout, CLIENT UNBLOCK TIMEOUT) or an error. */
 const TIMED_OUT: Reply = NULL_ARRAY;
@@ -44,19 +49,31 @@ export class Waiter {
   /** The first attempt, over every key. */
   start(): void {
     this.run(async () => {
-      const shaped = this.plan.reshape(await this.registry.route(this.db, this.plan.argv));
+      const shaped = await this.attempt(null);
       if (shaped !== null) this.finish(shaped);
       else this.blocked = true;
       return shaped !== null ? 'served' : 'empty';
     });
   }
 
+  /** One attempt of the plan: over every key (null) or the written key. */
+  private async attempt(key: Buffer | null): Promise<Reply | null> {
+    const plan = this.plan;
+    if (plan.retry === 'read') return this.registry.read(this.db, (ctx) => plan.attempt(ctx, key));
+    return plan.reshape(await this.registry.route(this.db, key === null ? plan.argv : plan.retryArgv(key)));
+  }
+
   /** A retry because `key` was written. Attempts of one waiter never overlap. */
   tryKey(key: Buffer): Promise<Outcome> {
     return this.run(async () => {
-      if (!(await this.registry.hasData(this.db, key, this.plan.type))) return 'empty';
+      const action = await this.plan.onWake(this.registry.view(), this.db, key);
+      if (action === 'wait') return 'empty';
       if (this.finished) return 'gone';
-      const shaped = this.plan.reshape(await this.registry.route(this.db, this.plan.retryArgv(key)));
+      if (action !== 'retry') {
+        this.finish(action.end);
+        return 'served';
+      }
+      const shaped = await this.attempt(key);
       // Redis leaves a client blocked when the key it waits on now holds another type.
       if (shaped === null || (shaped.t === 'error' && shaped.s.startsWith('WRONGTYPE'))) return 'empty';
       this.finish(shaped);
@@ -113,7 +130,8 @@ export class BlockingRegistry {
 
   constructor(
     readonly route: WriteRoute,
-    readonly hasData: HasData,
+    readonly read: ReadRoute,
+    readonly view: LocalView,
   ) {}
 
   /**
@@ -205,7 +223,7 @@ export class BlockingRegistry {
         this.dirty.delete(id);
         for (const w of [...(this.queues.get(id) ?? [])]) {
           const outcome = await w.tryKey(key);
-          if (outcome === 'empty') break;
+          if (outcome === 'empty' && w.plan.consumes) break;
         }
       } while (this.dirty.has(id));
     } finally {

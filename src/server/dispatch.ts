@@ -8,7 +8,6 @@ import { err, NONE, type Reply } from '../resp/reply.js';
 import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from '../raft/errors.js';
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
-import { KeyType } from '../state-machine/encoding.js';
 import { BlockedClients } from './blocked-clients.js';
 import { BlockingRegistry } from './blocking.js';
 import type { Connection } from './connection.js';
@@ -48,7 +47,8 @@ export class Dispatcher {
   /** Clients blocked in BLPOP and the like; their pops go through routeWrite like any write. */
   readonly blocking = new BlockingRegistry(
     (db, argv) => this.routeWrite(db, argv),
-    (db, key, type) => this.hasData(db, key, type),
+    (db, read) => this.replicator.readBarrier().then(() => read(this.readContext(db)), (e: unknown) => readFailure(e)),
+    () => this.sm.readView(this.routing.wallClockMs()),
   );
 
   /** Every node's clients blocked on this node, and this node's clients blocked on the leader. */
@@ -103,6 +103,8 @@ export class Dispatcher {
       case 'local':
         return cmd.run(conn, argv);
       case 'read': {
+        const plan = cmd.blockingPlan?.(argv) ?? null;
+        if (plan !== null) return this.block(conn, plan, argv);
         const db = conn.db;
         const stale = conn.readonlyReads && !this.replicator.isLeader;
         const run = (): Promise<Reply> =>
@@ -120,6 +122,8 @@ export class Dispatcher {
       case 'write': {
         const invalid = cmd.validate(argv);
         if (invalid) return invalid;
+        const plan = cmd.blockingPlan?.(argv) ?? null;
+        if (plan !== null) return this.block(conn, plan, argv);
         const db = conn.db;
         const write = (): Promise<Reply> => this.routeWrite(db, argv);
         const p = conn.lastRead ? conn.lastRead.then(write, write) : write();
@@ -132,22 +136,27 @@ export class Dispatcher {
       case 'blocking': {
         const plan = cmd.plan(argv);
         if (!isBlockingPlan(plan)) return plan;
-        const db = conn.db;
-        // Registered once this client's earlier reads and writes are done, so it sees them.
-        const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blockedClients.block(conn.id, db, plan, argv));
-        const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
-        const p = prior.length > 0 ? Promise.allSettled(prior).then(start) : start();
-        conn.lastWrite = p;
-        void p.finally(() => {
-          if (conn.lastWrite === p) conn.lastWrite = null;
-        });
-        // Like Redis, a blocked client runs none of its later commands until it is served.
-        conn.hold(p);
-        return p;
+        return this.block(conn, plan, argv);
       }
       case 'container':
         throw new Error('invariant violated: container commands are resolved to a subcommand');
     }
+  }
+
+  /** Runs a blocking plan for the client: tried at once, then waits for writes to its keys. */
+  private block(conn: Connection, plan: BlockingPlan, argv: Buffer[]): Promise<Reply> {
+    const db = conn.db;
+    // Registered once this client's earlier reads and writes are done, so it sees them.
+    const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blockedClients.block(conn.id, db, plan, argv));
+    const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
+    const p = prior.length > 0 ? Promise.allSettled(prior).then(start) : start();
+    conn.lastWrite = p;
+    void p.finally(() => {
+      if (conn.lastWrite === p) conn.lastWrite = null;
+    });
+    // Like Redis, a blocked client runs none of its later commands until it is served.
+    conn.hold(p);
+    return p;
   }
 
   /**
@@ -187,12 +196,6 @@ export class Dispatcher {
     const replies = await this.replicator.propose([{ kind: 'command', db, argv }]);
     this.stats.record(cmd.fullName, startNs, replies[0]!);
     return replies[0]!;
-  }
-
-  /** Whether `key` holds a non-empty list or sorted set here: a retry on anything else is useless. */
-  private async hasData(db: number, key: Buffer, type: BlockingPlan['type']): Promise<boolean> {
-    const meta = await this.sm.readView(this.routing.wallClockMs()).meta(db, key);
-    return meta !== null && meta.type === (type === 'list' ? KeyType.List : KeyType.ZSet) && meta.count > 0;
   }
 
   readContext(db: number): ReadContext {

@@ -3,62 +3,14 @@
 // (immediate data, timeouts, errors, wake-ups, FIFO order, unblocking, pipelining), then
 // pikiraft-only checks (disconnects, CLIENT LIST / INFO) and a 3-node cluster where a client
 // blocked on a follower is woken by a push on another node.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerHandle } from '../helpers/server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { blockingServers, waitBlocked } from '../helpers/blocked-clients.js';
 import { startCluster, type Cluster } from '../helpers/cluster.js';
-import { intOf, RespClient, textOf, type RespValue } from '../helpers/resp-client.js';
+import { intOf, textOf, type RespClient, type RespValue } from '../helpers/resp-client.js';
 
-let pikiraft: ServerHandle;
-let redis: RedisHandle;
-const opened: RespClient[] = [];
-
-beforeAll(async () => {
-  [pikiraft, redis] = await Promise.all([startServer(), startRedis()]);
-});
-
-afterAll(async () => {
-  for (const c of opened) c.close();
-  await Promise.all([pikiraft?.cleanup(), redis?.stop()]);
-});
-
-async function connect(port: number, proto: 2 | 3): Promise<RespClient> {
-  const c = await RespClient.connect(port);
-  opened.push(c);
-  if (proto === 3) await c.call('HELLO', '3');
-  return c;
-}
+const { pikiraft, connect, onBoth } = blockingServers();
 
 const clientId = async (c: RespClient): Promise<string> => String(intOf((await c.call('CLIENT', 'ID')).value));
-
-/** Waits until the server reports `n` blocked clients (INFO clients blocked_clients, or another field). */
-async function waitBlocked(admin: RespClient, n: number, field = 'blocked_clients'): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const info = textOf((await admin.call('INFO', 'clients')).value);
-    const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
-    if (m && Number(m[1]) === n) return;
-    if (Date.now() > deadline) throw new Error(`expected ${n} blocked clients: ${info}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/**
- * Runs the same scenario against both servers and returns the raw replies it collected from
- * each; the scenario gets a fresh, flushed server and a client factory.
- */
-type Scenario = (open: () => Promise<RespClient>, admin: RespClient) => Promise<string[]>;
-
-async function onBoth(proto: 2 | 3, scenario: Scenario): Promise<[string[], string[]]> {
-  const run = async (port: number): Promise<string[]> => {
-    const admin = await connect(port, 2);
-    await admin.call('FLUSHALL');
-    const out = await scenario(() => connect(port, proto), admin);
-    await waitBlocked(admin, 0);
-    return out;
-  };
-  return [await run(pikiraft.port), await run(redis.port)];
-}
 
 const raw = async (p: Promise<{ raw: string }>): Promise<string> => (await p).raw;
 
@@ -206,9 +158,9 @@ describe('blocking commands against redis-server 7.0', () => {
 
 describe('blocking commands on pikiraft', () => {
   it('a client that disconnects while blocked leaves no trace', async () => {
-    const admin = await connect(pikiraft.port, 2);
+    const admin = await connect(pikiraft().port, 2);
     await admin.call('DEL', 'gone');
-    const a = await connect(pikiraft.port, 2);
+    const a = await connect(pikiraft().port, 2);
     void a.call('BLPOP', 'gone', '0').catch(() => undefined);
     await waitBlocked(admin, 1);
     a.close();
@@ -218,9 +170,9 @@ describe('blocking commands on pikiraft', () => {
   });
 
   it('CLIENT LIST shows flag b and INFO counts blocked clients', async () => {
-    const admin = await connect(pikiraft.port, 2);
+    const admin = await connect(pikiraft().port, 2);
     await admin.call('DEL', 'flagged');
-    const a = await connect(pikiraft.port, 2);
+    const a = await connect(pikiraft().port, 2);
     const id = await clientId(a);
     const p = a.call('BRPOP', 'flagged', '0');
     await waitBlocked(admin, 1);
@@ -238,9 +190,9 @@ describe('blocking commands on pikiraft', () => {
   });
 
   it('a key that becomes another type keeps the client blocked; a later list push serves it', async () => {
-    const admin = await connect(pikiraft.port, 2);
+    const admin = await connect(pikiraft().port, 2);
     await admin.call('DEL', 'morph');
-    const a = await connect(pikiraft.port, 2);
+    const a = await connect(pikiraft().port, 2);
     const p = a.call('BLPOP', 'morph', '0');
     await waitBlocked(admin, 1);
     await admin.call('SET', 'morph', 'str');
@@ -261,11 +213,10 @@ describe('3-node cluster', () => {
     cluster = await startCluster(3);
     const leader = await cluster.waitForLeader();
     const [follower, other] = cluster.nodes.filter((n) => n !== leader);
-    const blocked = await RespClient.connect(follower!.port);
-    const admin = await RespClient.connect(follower!.port);
-    const pusherOther = await RespClient.connect(other!.port);
-    const pusherLeader = await RespClient.connect(leader.port);
-    opened.push(blocked, admin, pusherOther, pusherLeader);
+    const blocked = await connect(follower!.port, 2);
+    const admin = await connect(follower!.port, 2);
+    const pusherOther = await connect(other!.port, 2);
+    const pusherLeader = await connect(leader.port, 2);
     const p = blocked.call('BLPOP', 'ck', '0');
     await waitBlocked(admin, 1);
     expect((await pusherOther.call('RPUSH', 'ck', 'from-other', 'second')).value).toEqual({ t: 'int', n: 2n });
@@ -283,11 +234,10 @@ describe('3-node cluster', () => {
     cluster ??= await startCluster(3);
     const leader = await cluster.waitForLeader();
     const [follower, other] = cluster.nodes.filter((n) => n !== leader);
-    const onFollower = await RespClient.connect(follower!.port);
-    const onLeader = await RespClient.connect(leader.port);
-    const leaderAdmin = await RespClient.connect(leader.port);
-    const pusher = await RespClient.connect(other!.port);
-    opened.push(onFollower, onLeader, leaderAdmin, pusher);
+    const onFollower = await connect(follower!.port, 2);
+    const onLeader = await connect(leader.port, 2);
+    const leaderAdmin = await connect(leader.port, 2);
+    const pusher = await connect(other!.port, 2);
     const popped = (key: string, v: string): RespValue => ({ t: 'array', items: [{ t: 'bulk', s: key }, { t: 'bulk', s: v }] });
 
     // The follower's client blocks first: it is served first, although the leader's own client
@@ -317,10 +267,9 @@ describe('3-node cluster', () => {
     cluster ??= await startCluster(3);
     const leader = await cluster.waitForLeader();
     const [follower] = cluster.nodes.filter((n) => n !== leader);
-    const blocked = await RespClient.connect(follower!.port);
-    const admin = await RespClient.connect(follower!.port);
-    const leaderAdmin = await RespClient.connect(leader.port);
-    opened.push(blocked, admin, leaderAdmin);
+    const blocked = await connect(follower!.port, 2);
+    const admin = await connect(follower!.port, 2);
+    const leaderAdmin = await connect(leader.port, 2);
     const id = await clientId(blocked);
 
     const p = blocked.call('BLPOP', 'rb', '0');
@@ -336,7 +285,7 @@ describe('3-node cluster', () => {
     expect((await blocked.call('BZPOPMIN', 'rbz', '0.05')).value).toEqual({ t: 'null' });
 
     // A client that leaves while blocked leaves nothing waiting on the leader: a later push stays.
-    const gone = await RespClient.connect(follower!.port);
+    const gone = await connect(follower!.port, 2);
     void gone.call('BLPOP', 'rb', '0').catch(() => undefined);
     await waitBlocked(leaderAdmin, 1, 'follower_blocked_clients');
     gone.close();
