@@ -1,6 +1,7 @@
 // Where a blocked client waits. Redis serves clients blocked on a key first-blocked-first-served;
 // with clients on several nodes that order only exists if they all wait in one queue. So a
-// follower in proxy mode forwards the whole blocking command to the leader, whose registry
+// follower in proxy mode forwards a blocking command whose attempts are writes (pops,
+// XREADGROUP) to the leader, whose registry
 // (server/blocking.ts) holds every node's clients in blocking order; the follower keeps the call
 // open until the leader answers, and cancels it when its client goes away. The leader, a node
 // without a known leader, and redirect mode (whose first attempt answers -MOVED) wait locally.
@@ -46,7 +47,9 @@ export class BlockedClients implements BlockingApi {
   /** Runs client `clientId`'s blocking command (`argv`, already planned) until it is answered. */
   async block(clientId: number, db: number, plan: BlockingPlan, argv: Buffer[]): Promise<Reply> {
     for (;;) {
-      const leader = this.replicator.isLeader ? null : this.replicator.leader();
+      // Readers (XREAD BLOCK) take nothing from each other, so they need no common queue: they
+      // wait here and re-read this node's state, with `$` resolved the moment they block.
+      const leader = this.replicator.isLeader || plan.retry === 'read' ? null : this.replicator.leader();
       if (leader === null || this.routing.followerMode() !== 'proxy') return this.local.block(clientId, db, plan);
       const cancel = new AbortController();
       this.remote.set(clientId, cancel);
