@@ -916,6 +916,16 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "discard": {
+    "docs": {
+      "summary": "Discard all commands issued after MULTI",
+      "since": "2.0.0",
+      "group": "transactions",
+      "complexity": "O(N), when N is the number of queued commands",
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
   "echo": {
     "docs": {
       "summary": "Echo the given string",
@@ -923,6 +933,16 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       "group": "connection",
       "complexity": "O(1)",
       "arguments": [{"name":"message","type":"string"}],
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
+  "exec": {
+    "docs": {
+      "summary": "Execute all commands issued after MULTI",
+      "since": "1.2.0",
+      "group": "transactions",
+      "complexity": "Depends on commands in the transaction",
     },
     "tips": [],
     "keySpecs": [],
@@ -2591,6 +2611,16 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
       },
     ],
   },
+  "multi": {
+    "docs": {
+      "summary": "Mark the start of a transaction block",
+      "since": "1.2.0",
+      "group": "transactions",
+      "complexity": "O(1)",
+    },
+    "tips": [],
+    "keySpecs": [],
+  },
   "object": {
     "docs": {
       "summary": "A container for object introspection commands",
@@ -3939,6 +3969,28 @@ export const REDIS_COMMAND_REFERENCE: Readonly<Record<string, CommandReference>>
     },
     "tips": [],
     "keySpecs": [],
+  },
+  "unwatch": {
+    "docs": {"summary":"Forget about all watched keys","since":"2.2.0","group":"transactions","complexity":"O(1)"},
+    "tips": [],
+    "keySpecs": [],
+  },
+  "watch": {
+    "docs": {
+      "summary": "Watch the given keys to determine execution of the MULTI/EXEC block",
+      "since": "2.2.0",
+      "group": "transactions",
+      "complexity": "O(1) for every key.",
+      "arguments": [{"name":"key","type":"key","keySpecIndex":0,"flags":["multiple"]}],
+    },
+    "tips": [],
+    "keySpecs": [
+      {
+        "flags": ["RO"],
+        "beginSearch": {"type":"index","index":1},
+        "findKeys": {"type":"range","lastKey":-1,"keyStep":1,"limit":0},
+      },
+    ],
   },
   "xack": {
     "docs": {

@@ -192,7 +192,7 @@ function listed(cmd: Command, filter: ListFilter): boolean {
 
 // ---- COMMAND GETKEYS ---------------------------------------------------------------------
 
-interface KeyRef {
+export interface KeyRef {
   readonly pos: number;
   readonly flags: readonly KeySpecFlag[];
 }
@@ -292,6 +292,17 @@ function keysFromSpecs(cmd: Command, argv: readonly Buffer[]): KeyRef[] | null {
   return keys;
 }
 
+/**
+ * The keys of a full command line (`argv[0]` is the command) with their key-spec flags, as
+ * COMMAND GETKEYSANDFLAGS finds them; null when the arguments do not fit the key specs.
+ */
+export function keysWithFlags(cmd: Command, argv: readonly Buffer[]): KeyRef[] | null {
+  const variable = VARIABLE_KEY_FLAGS.get(cmd.fullName);
+  if (variable) return variable(argv);
+  const proc = GETKEYS_PROCS.get(cmd.fullName);
+  return keysFromSpecs(cmd, argv) ?? (proc ? proc(argv) : null);
+}
+
 function getKeys(table: CommandTable, argv: readonly Buffer[], withFlags: boolean): Reply {
   const target = argv.slice(2);
   const cmd = table.byArgv(target);
@@ -300,8 +311,7 @@ function getKeys(table: CommandTable, argv: readonly Buffer[], withFlags: boolea
   if (!variable && !cmd.keySpecs.some((s) => !s.flags.includes('not_key'))) return E.commandHasNoKeys;
   const argc = target.length;
   if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity) return E.invalidGetkeysArity;
-  const proc = GETKEYS_PROCS.get(cmd.fullName);
-  const keys = variable ? variable(target) : (keysFromSpecs(cmd, target) ?? (proc ? proc(target) : []));
+  const keys = keysWithFlags(cmd, target) ?? [];
   if (keys.length === 0) return cmd.flags.includes('no_mandatory_keys') ? array([]) : E.invalidGetkeysArguments;
   return array(keys.map((k) => (withFlags ? array([bulk(target[k.pos]!), simples(keySpecFlags(k.flags))]) : bulk(target[k.pos]!))));
 }

@@ -1,5 +1,5 @@
 // Connection commands (PING, ECHO, QUIT, SELECT, ...): they run on the node the client talks to.
-import { bulk, bulkOrNull, bulks, int, map, OK, PONG, array, simple, type Reply } from '../resp/reply.js';
+import { bulk, bulkOrNull, bulks, int, map, OK, PONG, array, simple, verbatim, type Reply } from '../resp/reply.js';
 import type { ClientFilter, Session } from './context.js';
 import { containerCommand } from './table.js';
 import { parseInt64, parseSafeInt } from './args.js';
@@ -117,13 +117,31 @@ export const connectionCommands: Command[] = [
         return OK;
       },
     ),
-    localCommand('client|info', { arity: 2, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Returns information about the connection.', '6.2.0') }, (session) => bulk(`${session.describe()}\n`)),
+    localCommand('client|info', { arity: 2, flags: ['noscript', 'loading', 'stale'], acl: ['@slow', '@connection'], docs: docs('Returns information about the connection.', '6.2.0') }, (session) => verbatim(`${session.describe()}\n`)),
     localCommand(
       'client|list',
       { arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['@admin', '@slow', '@dangerous', '@connection'], docs: docs('Lists open connections.', '2.4.0') },
       (session, argv) => {
-        if (argv.length !== 2) return E.syntax;
-        return bulk(session.server.clients().map((c) => `${c.describe()}\n`).join(''));
+        // CLIENT LIST [TYPE normal|master|replica|slave|pubsub] | [ID id ...] (networking.c clientListCommand).
+        let clients = session.server.clients();
+        const opt = argv[2]?.toString('latin1').toLowerCase();
+        if (argv.length === 4 && opt === 'type') {
+          const type = argv[3]!.toString('latin1').toLowerCase();
+          if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) return E.unknownClientType(argv[3]!);
+          const isPubsub = (c: Session): boolean => session.server.pubsub.subscriptionCount(c) > 0;
+          clients = clients.filter((c) => (type === 'pubsub' ? isPubsub(c) : type === 'normal' && !isPubsub(c)));
+        } else if (argv.length > 3 && opt === 'id') {
+          const ids = new Set<number>();
+          for (const a of argv.slice(3)) {
+            const id = parseInt64(a);
+            if (id === null) return E.invalidClientId;
+            ids.add(Number(id));
+          }
+          clients = clients.filter((c) => ids.has(c.id));
+        } else if (argv.length !== 2) {
+          return E.syntax;
+        }
+        return verbatim(clients.map((c) => `${c.describe()}\n`).join(''));
       },
     ),
     localCommand(

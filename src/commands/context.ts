@@ -67,6 +67,22 @@ export interface BlockingApi {
   disconnect(clientId: number): void;
 }
 
+/** A key WATCHed by a client, with the log index the client's view was at when it watched it. */
+export interface WatchedKey {
+  readonly db: number;
+  readonly key: Buffer;
+  readonly index: number;
+}
+
+/** MULTI/EXEC state of a connection. */
+export interface TransactionState {
+  /** Commands queued since MULTI; null outside MULTI. */
+  queued: Buffer[][] | null;
+  /** A command was refused while queuing: EXEC answers EXECABORT. */
+  aborted: boolean;
+  watched: WatchedKey[];
+}
+
 /** A client connection as connection/server commands see it. */
 export interface Session extends Subscriber {
   readonly id: number;
@@ -77,6 +93,7 @@ export interface Session extends Subscriber {
   replyMode: 'on' | 'off' | 'skip';
   /** READONLY: reads on a follower skip the leader check (stale local reads, as in Redis Cluster). */
   readonlyReads: boolean;
+  readonly transaction: TransactionState;
   readonly server: ServerApi;
   /** Closes the connection after the current reply is written. */
   closeAfterReply(): void;
@@ -106,6 +123,10 @@ export interface ServerApi {
   resetStats(): void;
   commandTable(): import('./table.js').CommandTable;
   requiresAuth(): boolean;
+  /** WATCH: the log index a read issued now (after the session's earlier commands) is linearized at. */
+  watchIndex(session: Session): Promise<number>;
+  /** EXEC: runs the session's queued transaction and clears its MULTI and WATCH state. */
+  exec(session: Session): Promise<Reply>;
   checkPassword(user: string, password: string): boolean;
   protocolError(session: Session, message: string): void;
 }

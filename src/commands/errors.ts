@@ -119,6 +119,14 @@ export const E = {
   weightNotFloat: err('ERR weight value is not a float'),
   // SORT (sort.c)
   sortScoresNotDouble: err("ERR One or more scores can't be converted into double"),
+  invalidClientId: err('ERR Invalid client ID'),
+  // Transactions (multi.c, server.c)
+  multiNested: err('ERR MULTI calls can not be nested'),
+  execWithoutMulti: err('ERR EXEC without MULTI'),
+  discardWithoutMulti: err('ERR DISCARD without MULTI'),
+  watchInsideMulti: err('ERR WATCH inside MULTI is not allowed'),
+  execAbort: err('EXECABORT Transaction discarded because of previous errors.'),
+  notAllowedInMulti: err('ERR Command not allowed inside a transaction'),
   // Bitmaps (bitops.c)
   bitOffset: err('ERR bit offset is not an integer or out of range'),
   bitValue: err('ERR bit is not an integer or out of range'),

@@ -6,6 +6,7 @@ import { connectionCommands } from './connection.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { transactionCommands } from './transaction.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
 import { pubsubCommands } from './pubsub.js';
@@ -23,5 +24,5 @@ import { CommandTable } from './table.js';
 export function buildCommandTable(): CommandTable {
   const families = [...listCommands, ...zsetCommands];
   const blocking = blockingCommands((name) => families.find((c) => c.name === name));
-  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...bitmapCommands, ...hyperloglogCommands, ...streamCommands, ...streamReadCommands, ...streamGroupCommands, streamInfoCommand]);
+  return new CommandTable([...connectionCommands, ...stringCommands, ...hashCommands, ...listCommands, ...setCommands, ...zsetCommands, ...blocking, ...keyspaceCommands, ...sortCommands, ...geoCommands, ...pubsubCommands, ...serverCommands, ...clusterCommands, ...transactionCommands, ...bitmapCommands, ...hyperloglogCommands, ...streamCommands, ...streamReadCommands, ...streamGroupCommands, streamInfoCommand]);
 }

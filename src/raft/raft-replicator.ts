@@ -12,6 +12,7 @@ import { assert } from '../util/assert.js';
 import { Mulberry32, RaftNode, type Entry, type Message, type Ready, type Role, type SoftState } from './core/index.js';
 import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from './errors.js';
 import { Wal } from './log/wal.js';
+import { mergeModifications, ModificationTracker, type Modifications, type WatchedKeyRef } from './modification-tracker.js';
 import { decodeMessage, encodeMessage } from './message-codec.js';
 import type { PeerAddress } from './peers.js';
 import type { ForwardHandler, LeaderInfo, Replicator } from './replicator.js';
@@ -38,6 +39,8 @@ export interface RaftReplicatorOptions {
   readonly readConsistency: ReadConsistency;
   /** How long a proposal, forward or read barrier may wait before its outcome is reported unknown. */
   requestTimeoutMs(): number;
+  /** What a proposal op may modify (keys, whole databases), for WATCH. */
+  modificationsOf(op: ProposalOp): Modifications;
   /** The wall clock stamped on proposals (Date.now() plus the test-only debug-clock-offset-ms). */
   wallClockMs(): number;
   readonly logger: Logger;
@@ -47,6 +50,9 @@ export interface RaftReplicatorOptions {
 
 interface Pending {
   readonly ops: readonly ProposalOp[];
+  /** What the ops may modify, for WATCH, and the tracker's token for them. */
+  readonly modifications: Modifications;
+  readonly trackerToken: number;
   readonly deadlineMs: number;
   settled: boolean;
   resolve(replies: Reply[]): void;
@@ -86,6 +92,8 @@ export class RaftReplicator implements Replicator {
   private transport: GrpcTransport | null = null;
   private readonly peersById: Map<number, PeerAddress>;
   private queued: Pending[] = [];
+  /** The keys this leader's proposals modify, for WATCH (modification-tracker.ts). */
+  private readonly tracker = new ModificationTracker();
   private flushScheduled = false;
   private readonly waiting = new Map<number, Waiting>();
   private readRound: ReadRound | null = null;
@@ -198,11 +206,21 @@ export class RaftReplicator implements Replicator {
 
   // ------------------------------------------------------------------ writes
 
+  proposeUnlessModified(ops: readonly ProposalOp[], watched: readonly WatchedKeyRef[]): Promise<Reply[] | null> {
+    if (this.closed || this.closing) return Promise.reject(new ShuttingDownError());
+    if (this.role !== 'leader') return Promise.reject(new NotLeaderError(this.lead));
+    // Checked and queued in one synchronous step: no proposal can come between.
+    if (this.tracker.modifiedSince(watched)) return Promise.resolve(null);
+    return this.propose(ops);
+  }
+
   propose(ops: readonly ProposalOp[]): Promise<Reply[]> {
     if (this.closed || this.closing) return Promise.reject(new ShuttingDownError());
     if (this.role !== 'leader') return Promise.reject(new NotLeaderError(this.lead));
+    const modifications = mergeModifications(ops.map((op) => this.o.modificationsOf(op)));
+    const trackerToken = this.tracker.queued(modifications);
     return new Promise((resolve, reject) => {
-      this.queued.push({ ops, resolve, reject, settled: false, deadlineMs: Date.now() + this.o.requestTimeoutMs() });
+      this.queued.push({ ops, modifications, trackerToken, resolve, reject, settled: false, deadlineMs: Date.now() + this.o.requestTimeoutMs() });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -221,6 +239,7 @@ export class RaftReplicator implements Replicator {
     const res = this.node.propose([
       { type: 'normal', timeMs: nowMs, seed: randomInt(0, 2 ** 32), data: encodeProposal(batch.flatMap((p) => p.ops)) },
     ]);
+    for (const p of batch) this.tracker.proposed(p.modifications, res.ok ? res.lastIndex : null, p.trackerToken);
     if (!res.ok) {
       for (const p of batch) settle(p, () => p.reject(new NotLeaderError(res.lead)));
       return;
@@ -289,6 +308,10 @@ export class RaftReplicator implements Replicator {
     return this.forwardToLeader({ db, argv, kind: 'block', clientId }, this.o.requestTimeoutMs(), { unbounded: true, signal: cancelled });
   }
 
+  forwardTransaction(argv: Buffer[]): Promise<Reply> {
+    return this.forwardToLeader({ db: 0, argv, kind: 'transaction' }, this.o.requestTimeoutMs());
+  }
+
   forwardUnblock(clientId: number, argv: Buffer[]): Promise<Reply> {
     return this.forwardToLeader({ db: 0, argv, kind: 'unblock', clientId }, this.o.requestTimeoutMs());
   }
@@ -335,6 +358,9 @@ export class RaftReplicator implements Replicator {
           break;
         case 'unblock':
           reply = await h.unblock(req.from, req.clientId, req.argv);
+          break;
+        case 'transaction':
+          reply = await h.transaction(req.argv);
           break;
       }
     } catch (e) {
@@ -493,8 +519,12 @@ export class RaftReplicator implements Replicator {
     }
     this.role = s.role;
     this.lead = s.lead;
-    if (s.role === 'leader' && !wasLeader) this.leaderSinceIndex = this.node.status().lastIndex;
+    if (s.role === 'leader' && !wasLeader) {
+      this.leaderSinceIndex = this.node.status().lastIndex;
+      this.tracker.lead(this.leaderSinceIndex);
+    }
     if (s.role !== 'leader') {
+      if (wasLeader) this.tracker.unlead();
       this.leaderSinceIndex = Number.POSITIVE_INFINITY;
       // Queued but never proposed: a definite failure the server may retry on the new leader.
       const queued = this.queued;

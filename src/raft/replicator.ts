@@ -2,6 +2,7 @@
 // for read barriers; how entries become durable and committed is the replicator's business.
 import type { Reply } from '../resp/reply.js';
 import type { ProposalOp } from '../state-machine/proposal.js';
+import type { WatchedKeyRef } from './modification-tracker.js';
 
 export interface LeaderInfo {
   readonly id: number;
@@ -20,6 +21,8 @@ export interface ForwardHandler {
   block(from: number, clientId: number, db: number, argv: Buffer[], cancelled: AbortSignal): Promise<Reply>;
   /** CLIENT UNBLOCK of such a client; `argv` is [TIMEOUT|ERROR]. Replies 1 if it was blocked here. */
   unblock(from: number, clientId: number, argv: Buffer[]): Promise<Reply>;
+  /** A MULTI/EXEC transaction (server/transaction.ts encodes it): EXEC's reply. */
+  transaction(argv: Buffer[]): Promise<Reply>;
 }
 
 export interface Replicator {
@@ -28,6 +31,11 @@ export interface Replicator {
    * NotLeaderError when nothing was proposed (definite) or OutcomeUnknownError (may still commit).
    */
   propose(ops: readonly ProposalOp[]): Promise<Reply[]>;
+  /**
+   * Like propose, on the leader, unless a watched key may have been modified since it was
+   * watched: then nothing is proposed and it resolves with null (EXEC's nil).
+   */
+  proposeUnlessModified(ops: readonly ProposalOp[], watched: readonly WatchedKeyRef[]): Promise<Reply[] | null>;
   /** Resolves when a read run now on the local state machine is linearizable (per read-consistency). */
   readBarrier(): Promise<void>;
   /** Whether this node may start proposals for clients (the leader). */
@@ -45,6 +53,8 @@ export interface Replicator {
    * Rejects like forward().
    */
   forwardBlocking(db: number, argv: Buffer[], clientId: number, cancelled: AbortSignal): Promise<Reply>;
+  /** Runs a MULTI/EXEC transaction on the leader (argv as server/transaction.ts encodes it). */
+  forwardTransaction(argv: Buffer[]): Promise<Reply>;
   /** CLIENT UNBLOCK of a client blocked through forwardBlocking; `argv` is [TIMEOUT|ERROR]. */
   forwardUnblock(clientId: number, argv: Buffer[]): Promise<Reply>;
   setForwardHandler(handler: ForwardHandler): void;

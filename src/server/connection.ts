@@ -6,7 +6,8 @@ import type { Socket } from 'node:net';
 import { RespParser } from '../resp/parser.js';
 import { encodeReply, chunksToBuffer, type ProtocolVersion } from '../resp/encoder.js';
 import { err, type Reply } from '../resp/reply.js';
-import type { Session, ServerApi } from '../commands/context.js';
+import type { Session, ServerApi, TransactionState } from '../commands/context.js';
+import { clearTransaction } from '../commands/transaction.js';
 import type { Dispatcher } from './dispatch.js';
 
 type Slot = { reply: Reply | null; promise: Promise<Reply> | null };
@@ -18,6 +19,7 @@ export class Connection implements Session {
   authenticated: boolean;
   replyMode: 'on' | 'off' | 'skip' = 'on';
   readonlyReads = false;
+  readonly transaction: TransactionState = { queued: null, aborted: false, watched: [] };
   readonly createdMs = Date.now();
   lastInteractionMs = Date.now();
   lastCommand = 'NULL';
@@ -187,6 +189,7 @@ export class Connection implements Session {
     this.name = '';
     this.replyMode = 'on';
     this.readonlyReads = false;
+    clearTransaction(this.transaction);
     this.authenticated = !this.server.requiresAuth();
   }
 
@@ -205,7 +208,7 @@ export class Connection implements Session {
       ['sub', this.server.pubsub.channelCount(this)],
       ['psub', this.server.pubsub.patternCount(this)],
       ['ssub', 0],
-      ['multi', -1],
+      ['multi', this.transaction.queued === null ? -1 : this.transaction.queued.length],
       ['qbuf', this.parser.bufferedBytes],
       ['qbuf-free', 0],
       ['argv-mem', 0],
@@ -225,11 +228,12 @@ export class Connection implements Session {
     return fields.map(([k, v]) => `${k}=${v}`).join(' ');
   }
 
-  /** CLIENT LIST flags in Redis's order (networking.c getClientInfoString): b, P; N when none. */
+  /** CLIENT LIST flags in Redis's order (networking.c getClientInfoString): P, x, b; N when none. */
   private clientFlags(): string {
     let flags = '';
-    if (this.isBlocked) flags += 'b';
     if (this.server.pubsub.subscriptionCount(this) > 0) flags += 'P';
+    if (this.transaction.queued !== null) flags += 'x';
+    if (this.isBlocked) flags += 'b';
     return flags === '' ? 'N' : flags;
   }
 }

@@ -4,11 +4,12 @@
 import { E } from '../commands/errors.js';
 import { arityOk, isBlockingPlan, type BlockingPlan, type Command, type CommandTable } from '../commands/table.js';
 import type { ReadContext, ScanCursors } from '../commands/context.js';
-import { err, NONE, type Reply } from '../resp/reply.js';
+import { err, NONE, NULL_ARRAY, type Reply } from '../resp/reply.js';
 import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from '../raft/errors.js';
 import type { Replicator } from '../raft/replicator.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
 import { BlockedClients } from './blocked-clients.js';
+import { decodeTransaction, encodeTransaction, exec, type Transaction } from './transaction.js';
 import { BlockingRegistry } from './blocking.js';
 import type { Connection } from './connection.js';
 import type { CommandStats } from './stats.js';
@@ -26,6 +27,10 @@ export function resolveCommand(table: CommandTable, argv: readonly Buffer[]): Co
   }
   return arityOk(cmd.arity, argv.length) ? cmd : E.wrongArity(cmd.fullName);
 }
+
+/** Commands that run at once inside MULTI instead of being queued (server.c processCommand). */
+const RUN_INSIDE_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+const QUEUED: Reply = { t: 'simple', s: 'QUEUED' };
 
 /** What a RESP2 client may run while subscribed (QUIT and RESET leave the mode). */
 const SUBSCRIBED_MODE_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
@@ -70,14 +75,26 @@ export class Dispatcher {
   }
 
   dispatch(conn: Connection, argv: Buffer[]): Reply | Promise<Reply> {
+    const txn = conn.transaction;
     const cmd = this.resolve(argv);
     if (!('kind' in cmd)) {
       this.stats.rejected(argv);
+      // Inside MULTI a refused command dooms the transaction (EXEC answers EXECABORT), as in Redis.
+      if (txn.queued !== null) txn.aborted = true;
       return cmd;
     }
     if (!conn.authenticated && !cmd.flags.includes('no_auth')) {
       this.stats.rejectedCommand(cmd.fullName);
+      if (txn.queued !== null) txn.aborted = true;
       return E.noAuth;
+    }
+    if (txn.queued !== null && !RUN_INSIDE_MULTI.has(cmd.fullName)) {
+      if (cmd.flags.includes('no_multi')) {
+        txn.aborted = true;
+        return E.notAllowedInMulti;
+      }
+      txn.queued.push(argv);
+      return QUEUED;
     }
     // RESP2 subscribed mode (server.c processCommand): replies and messages share one stream, so
     // only commands whose replies look like messages are allowed. RESP3 has no such limit.
@@ -164,17 +181,34 @@ export class Dispatcher {
    * certain (nothing was proposed) are retried until the request timeout while a leader is being
    * elected; once a command may have been proposed its failure is "outcome unknown".
    */
-  private async routeWrite(db: number, argv: Buffer[]): Promise<Reply> {
+  private routeWrite(db: number, argv: Buffer[]): Promise<Reply> {
+    return this.route(
+      async () => (await this.replicator.propose([{ kind: 'command', db, argv }]))[0]!,
+      () => this.replicator.forward(db, argv),
+    );
+  }
+
+  /** EXEC's path: proposed by the leader if no watched key changed, or forwarded to it. */
+  private routeTransaction(t: Transaction): Promise<Reply> {
+    return this.route(
+      () => this.proposeTransaction(t),
+      () => this.replicator.forwardTransaction(encodeTransaction(t)),
+    );
+  }
+
+  private async proposeTransaction(t: Transaction): Promise<Reply> {
+    const replies = await this.replicator.proposeUnlessModified([{ kind: 'exec', commands: t.commands }], t.watched);
+    return replies === null ? NULL_ARRAY : replies[0]!;
+  }
+
+  private async route(onLeader: () => Promise<Reply>, onFollower: () => Promise<Reply>): Promise<Reply> {
     const deadlineMs = Date.now() + this.routing.requestTimeoutMs();
     for (;;) {
       try {
-        if (this.replicator.isLeader) {
-          const replies = await this.replicator.propose([{ kind: 'command', db, argv }]);
-          return replies[0]!;
-        }
+        if (this.replicator.isLeader) return await onLeader();
         const leader = this.replicator.leader();
         if (leader !== null && this.routing.followerMode() === 'redirect') return E.moved(leader.clientAddress);
-        if (leader !== null) return await this.replicator.forward(db, argv);
+        if (leader !== null) return await onFollower();
       } catch (e) {
         if (e instanceof OutcomeUnknownError) return E.outcomeUnknown(e.message);
         if (e instanceof ShuttingDownError) return E.nodeShuttingDown;
@@ -183,6 +217,44 @@ export class Dispatcher {
       if (Date.now() >= deadlineMs) return E.clusterDown;
       await new Promise((r) => setTimeout(r, LEADER_WAIT_MS));
     }
+  }
+
+  /** EXEC of a client of this node: runs after the client's earlier reads and writes. */
+  exec(conn: Connection): Promise<Reply> {
+    const run = (): Promise<Reply> => exec(conn, (argv) => this.resolveOrNull(argv), (t) => this.routeTransaction(t));
+    const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
+    const p = prior.length > 0 ? Promise.allSettled(prior).then(run) : run();
+    conn.lastWrite = p;
+    void p.finally(() => {
+      if (conn.lastWrite === p) conn.lastWrite = null;
+    });
+    return p;
+  }
+
+  /** A transaction forwarded by a follower: checked and proposed here if this node still leads. */
+  async executeForwardedTransaction(argv: Buffer[]): Promise<Reply> {
+    let t: Transaction;
+    try {
+      t = decodeTransaction(argv);
+    } catch (e) {
+      return err(`ERR undecodable forwarded transaction: ${(e as Error).message}`);
+    }
+    return this.proposeTransaction(t);
+  }
+
+  /**
+   * WATCH: the applied index after the client's earlier commands and a read barrier, so the watch
+   * sees every write acknowledged before it (its own included).
+   */
+  async watchIndex(conn: Connection): Promise<number> {
+    await Promise.allSettled([conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null));
+    await this.replicator.readBarrier();
+    return this.sm.appliedIndex;
+  }
+
+  private resolveOrNull(argv: readonly Buffer[]): Command | null {
+    const cmd = this.resolve(argv);
+    return 'kind' in cmd ? cmd : null;
   }
 
   /** A write forwarded by a follower: this node runs it if it still leads (else NotLeaderError). */

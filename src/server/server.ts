@@ -7,19 +7,22 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildCommandTable } from '../commands/index.js';
 import type { BlockingApi, ClientFilter, ServerApi, Session } from '../commands/context.js';
-import { commandKeys, type CommandTable, type WriteCommand } from '../commands/table.js';
+import type { CommandTable } from '../commands/table.js';
 import { RaftReplicator, type ReadConsistency } from '../raft/raft-replicator.js';
 import type { Replicator } from '../raft/replicator.js';
 import { NotLeaderError, OutcomeUnknownError, ShuttingDownError } from '../raft/errors.js';
 import { findExpired } from '../state-machine/expirer.js';
 import { collectGarbage } from '../state-machine/gc.js';
 import { StateMachine } from '../state-machine/state-machine.js';
+import type { Reply } from '../resp/reply.js';
 import { Store } from '../state-machine/store.js';
 import type { Config } from './config.js';
 import { Connection } from './connection.js';
 import { Dispatcher, resolveCommand } from './dispatch.js';
 import { renderInfo } from './info.js';
 import { ScanCursorTable } from './scan-cursors.js';
+import { applyOptions } from './apply-options.js';
+import { modificationsOf } from './modifications.js';
 import { PubSubRegistry } from './pubsub.js';
 import { CommandStats } from './stats.js';
 import { pinoLevel } from './logger.js';
@@ -59,6 +62,8 @@ export class Server implements ServerApi {
     };
   }
 
+  private readonly scanCursors = new ScanCursorTable();
+
   get port(): number {
     const addr = this.listeners[0]?.address();
     return addr && typeof addr === 'object' ? addr.port : this.config.int('port');
@@ -68,15 +73,10 @@ export class Server implements ServerApi {
     const dir = this.config.str('dir');
     mkdirSync(dir, { recursive: true });
     this.store = await Store.open(join(dir, 'db'));
-    const resolveWrite = (argv: readonly Buffer[]): WriteCommand | null => {
-      const cmd = this.dispatcherResolve(argv);
-      return cmd !== null && cmd.kind === 'write' ? cmd : null;
-    };
-    this.sm = await StateMachine.open(this.store, {
-      resolveWrite,
-      keysOf: (cmd, argv) => commandKeys(cmd, argv),
-      maxBulkBytes: () => this.config.int('proto-max-bulk-len'),
-    });
+    this.sm = await StateMachine.open(
+      this.store,
+      applyOptions((argv) => this.dispatcherResolve(argv), this.scanCursors, () => this.config.int('proto-max-bulk-len')),
+    );
     const nodeId = this.config.int('raft-node-id');
     checkNodeId(dir, nodeId);
     const members = this.config.members();
@@ -97,13 +97,14 @@ export class Server implements ServerApi {
       readConsistency: this.config.str('read-consistency') as ReadConsistency,
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
       wallClockMs: () => this.wallClockMs(),
+      modificationsOf: (op) => modificationsOf(op, (argv) => this.dispatcherResolve(argv), (id) => this.sm.dbOfKeyspace(id)),
       logger: this.logger,
       onFatal: (e) => {
         this.logger.fatal({ err: e }, 'the log could not be made durable; stopping so no write is acknowledged wrongly');
         process.exit(1);
       },
     });
-    this.dispatcher = new Dispatcher(this.table, this.sm, this.replicator, this.stats, new ScanCursorTable(), {
+    this.dispatcher = new Dispatcher(this.table, this.sm, this.replicator, this.stats, this.scanCursors, {
       followerMode: () => (this.config.str('follower-mode') === 'redirect' ? 'redirect' : 'proxy'),
       requestTimeoutMs: () => this.config.int('raft-request-timeout-ms'),
       wallClockMs: () => this.wallClockMs(),
@@ -113,6 +114,7 @@ export class Server implements ServerApi {
       execute: (db, argv) => this.dispatcher.executeForwarded(db, argv),
       block: (from, clientId, db, argv, cancelled) => blocked.blockForwarded(from, clientId, db, argv, cancelled),
       unblock: (from, clientId, argv) => blocked.unblockForwarded(from, clientId, argv),
+      transaction: (argv) => this.dispatcher.executeForwardedTransaction(argv),
     });
     this.sm.onKeysWritten = (keys, replacedDbs) => this.dispatcher.blocking.keysWritten(keys, replacedDbs);
     const binds = this.config.str('bind').split(/\s+/).filter(Boolean);
@@ -271,6 +273,20 @@ export class Server implements ServerApi {
 
   commandTable(): CommandTable {
     return this.table;
+  }
+
+  watchIndex(session: Session): Promise<number> {
+    return this.dispatcher.watchIndex(this.connectionOf(session));
+  }
+
+  exec(session: Session): Promise<Reply> {
+    return this.dispatcher.exec(this.connectionOf(session));
+  }
+
+  private connectionOf(session: Session): Connection {
+    const conn = this.connections.get(session.id);
+    if (conn === undefined || conn !== session) throw new Error(`invariant violated: client ${session.id} is not a connection of this server`);
+    return conn;
   }
 
   requiresAuth(): boolean {

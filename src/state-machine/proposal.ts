@@ -6,23 +6,42 @@ export type ProposalOp =
   /** A client write command as typed, run against logical database `db`. */
   | { readonly kind: 'command'; readonly db: number; readonly argv: readonly Buffer[] }
   /** The active expirer: delete the key if it is still expired at this entry's time. */
-  | { readonly kind: 'expire'; readonly keyspaceId: number; readonly key: Buffer; readonly expireAtMs: number };
+  | { readonly kind: 'expire'; readonly keyspaceId: number; readonly key: Buffer; readonly expireAtMs: number }
+  /** MULTI/EXEC: the queued commands (reads too), run back to back inside this one entry. */
+  | { readonly kind: 'exec'; readonly commands: readonly TxnCommand[] };
+
+/** One command of a transaction, with the database it runs in (SELECT inside MULTI moves it). */
+export interface TxnCommand {
+  readonly db: number;
+  readonly argv: readonly Buffer[];
+}
+
+/** An exec op is stored as kind 3 whose arguments are its commands, each encoded as a one-op proposal. */
+function execArgs(op: Extract<ProposalOp, { kind: 'exec' }>): Buffer[] {
+  return op.commands.map((c) => encodeProposal([{ kind: 'command', db: c.db, argv: c.argv }]));
+}
 
 export function encodeProposal(ops: readonly ProposalOp[]): Buffer {
   let size = 4;
+  const execs = new Map<ProposalOp, Buffer[]>();
   for (const op of ops) {
     size += 1 + 4 + 4;
     if (op.kind === 'command') for (const a of op.argv) size += 4 + a.length;
-    else size += 4 + op.key.length + 4 + 8;
+    else if (op.kind === 'exec') {
+      const args = execArgs(op);
+      execs.set(op, args);
+      for (const a of args) size += 4 + a.length;
+    } else size += 4 + op.key.length + 4 + 8;
   }
   const out = Buffer.allocUnsafe(size);
   let o = out.writeUInt32BE(ops.length, 0);
   for (const op of ops) {
-    if (op.kind === 'command') {
-      o = out.writeUInt8(1, o);
-      o = out.writeUInt32BE(op.db, o);
-      o = out.writeUInt32BE(op.argv.length, o);
-      for (const a of op.argv) {
+    if (op.kind === 'command' || op.kind === 'exec') {
+      const args = op.kind === 'command' ? op.argv : execs.get(op)!;
+      o = out.writeUInt8(op.kind === 'command' ? 1 : 3, o);
+      o = out.writeUInt32BE(op.kind === 'command' ? op.db : 0, o);
+      o = out.writeUInt32BE(args.length, o);
+      for (const a of args) {
         o = out.writeUInt32BE(a.length, o);
         o += a.copy(out, o);
       }
@@ -64,10 +83,18 @@ export function decodeProposal(data: Uint8Array): ProposalOp[] {
       o += len;
     }
     if (kind === 1) ops.push({ kind: 'command', db: a, argv });
+    else if (kind === 3) ops.push({ kind: 'exec', commands: argv.map(decodeTxnCommand) });
     else if (kind === 2 && argv.length === 2 && argv[1]!.length === 8) {
       ops.push({ kind: 'expire', keyspaceId: a, key: argv[0]!, expireAtMs: Number(argv[1]!.readBigUInt64BE(0)) });
     }
     else throw new Error(`invariant violated: proposal op has unknown kind ${kind}`);
   }
   return ops;
+}
+
+function decodeTxnCommand(encoded: Buffer): TxnCommand {
+  const ops = decodeProposal(encoded);
+  const op = ops[0];
+  assert(ops.length === 1 && op !== undefined && op.kind === 'command', 'a transaction command is one command op');
+  return { db: op.db, argv: op.argv };
 }

@@ -4,8 +4,9 @@
 import type { Entry } from '../raft/core/types.js';
 import { err, type Reply } from '../resp/reply.js';
 import type { WriteCommand } from '../commands/table.js';
+import type { ReadContext, ScanCursors, WriteContext } from '../commands/context.js';
 import { assert } from '../util/assert.js';
-import { seededRng } from '../util/rng.js';
+import { seededRng, type Rng } from '../util/rng.js';
 import { expireIndexKey, metaKey, systemKey, u64 } from './encoding.js';
 import { DATABASES, Keyspace, MutableKeyspace, type DbMapping, type KeyCounts, type KeyLookupStats, type WrittenKey } from './keyspace.js';
 import { decodeProposal, type ProposalOp } from './proposal.js';
@@ -22,6 +23,20 @@ export interface ApplyOptions {
   /** The key arguments of a command, prefetched with one batched read before the batch runs. */
   keysOf(cmd: WriteCommand, argv: readonly Buffer[]): Buffer[];
   maxBulkBytes(): number;
+  /** SCAN cursors for SCAN inside a transaction (node-local, like every SCAN cursor). */
+  readonly scanCursors: ScanCursors;
+  /**
+   * Runs one command of a MULTI/EXEC transaction inside apply — a write, a read (which must see
+   * the transaction's earlier writes) or a blocking command (run without blocking) — and
+   * returns its reply. Only the leader validated the transaction, so this must not throw.
+   */
+  runTransactionCommand(ctx: TransactionCommandContext, argv: readonly Buffer[]): Promise<Reply>;
+}
+
+/** What a transaction's command runs against: the entry's write context and a read view of it. */
+export interface TransactionCommandContext {
+  readonly write: WriteContext;
+  readonly read: ReadContext;
 }
 
 /** Replies of one entry, one per proposal op, in op order. */
@@ -95,6 +110,12 @@ export class StateMachine {
     return { ...(this.counts.get(id) ?? { keys: 0, expires: 0 }) };
   }
 
+  /** The logical database physical keyspace `id` currently backs, or null (flushed away). */
+  dbOfKeyspace(id: number): number | null {
+    const db = this.mapping.ids.indexOf(id);
+    return db === -1 ? null : db;
+  }
+
   /**
    * A read view at the current applied state, with `nowMs` as the expiry clock; `countLookups`
    * for the views read commands run on, whose key lookups INFO reports as hits and misses.
@@ -137,8 +158,19 @@ export class StateMachine {
       const ks = new MutableKeyspace(overlay, mapping, entry.timeMs, entry.index);
       const replies: Reply[] = [];
       const ops = decoded[i]!;
+      // Key counts as this entry sees them: committed, plus earlier entries of this batch, plus its own.
+      const countsNow = (db: number): KeyCounts => {
+        const id = ks.physical(db);
+        const c = { ...(this.counts.get(id) ?? { keys: 0, expires: 0 }) };
+        for (const d of [totalDeltas.get(id), ks.countDeltas.get(id)]) {
+          if (d === undefined) continue;
+          c.keys += d.keys;
+          c.expires += d.expires;
+        }
+        return c;
+      };
       for (let j = 0; j < ops.length; j++) {
-        replies.push(await this.applyOp(ks, ops[j]!, entry, j));
+        replies.push(await this.applyOp(ks, ops[j]!, entry, j, countsNow));
       }
       mapping = ks.dbMapping;
       for (const w of ks.written) written.push(w);
@@ -188,6 +220,7 @@ export class StateMachine {
           keys.push(metaKey(op.keyspaceId, op.key));
           continue;
         }
+        if (op.kind === 'exec') continue;
         const cmd = this.opts.resolveWrite(op.argv);
         const id = this.mapping.ids[op.db];
         if (cmd === null || id === undefined) continue;
@@ -197,17 +230,30 @@ export class StateMachine {
     return keys;
   }
 
-  private async applyOp(ks: MutableKeyspace, op: ProposalOp, entry: Entry, opIndex: number): Promise<Reply> {
+  private async applyOp(ks: MutableKeyspace, op: ProposalOp, entry: Entry, opIndex: number, countsNow: (db: number) => KeyCounts): Promise<Reply> {
     if (op.kind === 'expire') {
       await applyExpire(ks, op.keyspaceId, op.key, op.expireAtMs);
       return { t: 'none' };
+    }
+    const rngOf = (n: number): Rng => seededRng((entry.seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
+    const writeContext = (db: number, rng: Rng): WriteContext => ({ db, ks, rng, nowMs: entry.timeMs, maxBulkBytes: this.opts.maxBulkBytes() });
+    if (op.kind === 'exec') {
+      const replies: Reply[] = [];
+      for (let k = 0; k < op.commands.length; k++) {
+        const c = op.commands[k]!;
+        assert(c.db >= 0 && c.db < DATABASES, `log entry ${entry.index} runs a transaction command in database ${c.db}`);
+        // Each command of the transaction draws from its own seed, distinct from the entry's ops.
+        const rng = rngOf(opIndex * 4096 + k + 1024);
+        const read: ReadContext = { db: c.db, ks, counts: countsNow, scanCursors: this.opts.scanCursors, rng };
+        replies.push(await this.opts.runTransactionCommand({ write: writeContext(c.db, rng), read }, c.argv));
+      }
+      return { t: 'array', items: replies };
     }
     const cmd = this.opts.resolveWrite(op.argv);
     // A leader only proposes validated write commands; anything else means a corrupt or foreign log.
     assert(cmd !== null, `log entry ${entry.index} holds a non-write command`);
     if (op.db < 0 || op.db >= DATABASES) return err('ERR DB index is out of range');
-    const rng = seededRng((entry.seed ^ Math.imul(opIndex + 1, 0x9e3779b1)) >>> 0);
-    return cmd.run({ db: op.db, ks, rng, nowMs: entry.timeMs, maxBulkBytes: this.opts.maxBulkBytes() }, op.argv);
+    return cmd.run(writeContext(op.db, rngOf(opIndex)), op.argv);
   }
 }
 

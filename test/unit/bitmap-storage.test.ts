@@ -8,23 +8,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCommandTable } from '../../src/commands/index.js';
 import type { ReadContext } from '../../src/commands/context.js';
-import { commandKeys, type WriteCommand } from '../../src/commands/table.js';
 import type { Entry } from '../../src/raft/core/types.js';
 import type { Reply } from '../../src/resp/reply.js';
 import { decodeMeta, KeyType, metaKey, PREFIX } from '../../src/state-machine/encoding.js';
 import { collectGarbage, pendingGcTasks } from '../../src/state-machine/gc.js';
 import { encodeProposal } from '../../src/state-machine/proposal.js';
 import { StateMachine } from '../../src/state-machine/state-machine.js';
+import { applyOptions } from '../../src/server/apply-options.js';
+import { ScanCursorTable } from '../../src/server/scan-cursors.js';
 import { Store } from '../../src/state-machine/store.js';
 import { FRAGMENT_BYTES, INLINE_BYTES_MAX } from '../../src/state-machine/types/string-fragments.js';
 import { getString } from '../../src/state-machine/types/string.js';
 import { seededRng } from '../../src/util/rng.js';
 
 const table = buildCommandTable();
-const resolveWrite = (argv: readonly Buffer[]): WriteCommand | null => {
-  const c = table.get(argv[0]!.toString().toLowerCase());
-  return c && c.kind === 'write' ? c : null;
-};
 const b = (s: string): Buffer => Buffer.from(s);
 const NOW_MS = 1_000_000;
 
@@ -37,7 +34,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pikiraft-bitmap-'));
   index = 0;
   store = await Store.open(join(dir, 'db'));
-  sm = await StateMachine.open(store, { resolveWrite, keysOf: (c, argv) => commandKeys(c, argv), maxBulkBytes: () => 512 * 1024 * 1024 });
+  sm = await StateMachine.open(store, applyOptions((argv) => table.byArgv(argv) ?? null, new ScanCursorTable(), () => 512 * 1024 * 1024));
 });
 
 afterEach(async () => {

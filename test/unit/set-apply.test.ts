@@ -7,20 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCommandTable } from '../../src/commands/index.js';
-import { commandKeys, type WriteCommand } from '../../src/commands/table.js';
 import type { Entry } from '../../src/raft/core/types.js';
 import type { Reply } from '../../src/resp/reply.js';
 import { dataPrefix, keyspaceDataRange, KeyType } from '../../src/state-machine/encoding.js';
 import { collectGarbage, pendingGcTasks } from '../../src/state-machine/gc.js';
 import { encodeProposal, type ProposalOp } from '../../src/state-machine/proposal.js';
 import { StateMachine } from '../../src/state-machine/state-machine.js';
+import { applyOptions } from '../../src/server/apply-options.js';
+import { ScanCursorTable } from '../../src/server/scan-cursors.js';
 import { Store } from '../../src/state-machine/store.js';
 
 const table = buildCommandTable();
-const resolveWrite = (argv: readonly Buffer[]): WriteCommand | null => {
-  const c = table.get(argv[0]!.toString().toLowerCase());
-  return c && c.kind === 'write' ? c : null;
-};
 
 const cmd = (...args: string[]): ProposalOp => ({ kind: 'command', db: 0, argv: args.map((a) => Buffer.from(a)) });
 
@@ -35,7 +32,7 @@ let index = 0;
 
 async function openReplica(name: string): Promise<Replica> {
   const store = await Store.open(join(dir, name));
-  const sm = await StateMachine.open(store, { resolveWrite, keysOf: (c, argv) => commandKeys(c, argv), maxBulkBytes: () => 512 * 1024 * 1024 });
+  const sm = await StateMachine.open(store, applyOptions((argv) => table.byArgv(argv) ?? null, new ScanCursorTable(), () => 512 * 1024 * 1024));
   return { store, sm };
 }
 

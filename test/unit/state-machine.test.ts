@@ -3,21 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCommandTable } from '../../src/commands/index.js';
-import { commandKeys, type WriteCommand } from '../../src/commands/table.js';
 import type { Entry } from '../../src/raft/core/types.js';
 import { dataKey, KeyType, encodeMeta } from '../../src/state-machine/encoding.js';
 import { findExpired } from '../../src/state-machine/expirer.js';
 import { collectGarbage, pendingGcTasks } from '../../src/state-machine/gc.js';
 import { encodeProposal, decodeProposal, type ProposalOp } from '../../src/state-machine/proposal.js';
 import { StateMachine } from '../../src/state-machine/state-machine.js';
+import { applyOptions } from '../../src/server/apply-options.js';
+import { ScanCursorTable } from '../../src/server/scan-cursors.js';
 import { Store } from '../../src/state-machine/store.js';
 import { getString } from '../../src/state-machine/types/string.js';
 
 const table = buildCommandTable();
-const resolveWrite = (argv: readonly Buffer[]): WriteCommand | null => {
-  const c = table.get(argv[0]!.toString().toLowerCase());
-  return c && c.kind === 'write' ? c : null;
-};
 
 const b = (s: string): Buffer => Buffer.from(s);
 const cmd = (db: number, ...args: string[]): ProposalOp => ({ kind: 'command', db, argv: args.map(b) });
@@ -33,7 +30,7 @@ function entry(ops: ProposalOp[], timeMs = 1_000_000): Entry {
 
 async function open(): Promise<void> {
   store = await Store.open(join(dir, 'db'));
-  sm = await StateMachine.open(store, { resolveWrite, keysOf: (c, argv) => commandKeys(c, argv), maxBulkBytes: () => 512 * 1024 * 1024 });
+  sm = await StateMachine.open(store, applyOptions((argv) => table.byArgv(argv) ?? null, new ScanCursorTable(), () => 512 * 1024 * 1024));
 }
 
 beforeEach(async () => {
@@ -102,7 +99,7 @@ describe('StateMachine.apply', () => {
     };
     const first = await dump(store);
     const other = await Store.open(join(dir, 'db2'));
-    const sm2 = await StateMachine.open(other, { resolveWrite, keysOf: (c, argv) => commandKeys(c, argv), maxBulkBytes: () => 1 << 29 });
+    const sm2 = await StateMachine.open(other, applyOptions((argv) => table.byArgv(argv) ?? null, new ScanCursorTable(), () => 1 << 29));
     await sm2.apply(entries);
     expect(await dump(other)).toEqual(first);
     await other.close();
