@@ -8,10 +8,16 @@ export type Outcome = { readonly type: 'fail' | 'info'; readonly error: string }
 /** Reply prefixes that prove the command did not and will not run (src/commands/errors.ts). */
 const DEFINITE_REPLY_PREFIXES = ['CLUSTERDOWN', 'MOVED', 'WRONGTYPE', 'ERR', 'READONLY', 'NOAUTH', 'OOM', 'LOADING', 'TRYAGAIN'];
 
+/** A workload's own proof that its op did not happen (a compare-and-set whose comparison failed). */
+export class DefiniteFailure extends Error {
+  override readonly name = 'DefiniteFailure';
+}
+
 /** The error a client saw while the op was (possibly) on the wire. */
 export function classifyError(e: unknown): Outcome {
   const name = e instanceof Error ? e.name : '';
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof DefiniteFailure) return { type: 'fail', error: message };
   if (name === 'ReplyError') {
     const code = message.split(' ', 1)[0] ?? '';
     // -TIMEOUT: "outcome unknown" for writes; for reads ("did not confirm the read") it is harmless

@@ -1,7 +1,7 @@
 // History bookkeeping, error classification and the workloads' history adapters.
 import { describe, expect, it } from 'vitest';
 import { completedOps, countByType, History, nemesisIntervals } from '../../chaos/history.js';
-import { classifyError, connectFailure } from '../../chaos/outcome.js';
+import { classifyError, connectFailure, DefiniteFailure } from '../../chaos/outcome.js';
 import { toListAppendTxns } from '../../chaos/workloads/list-append.js';
 import { toRegisterOperations } from '../../chaos/workloads/register.js';
 import { optionsToArgv, toRunOptions, addRunOptions } from '../../chaos/cli-options.js';
@@ -58,6 +58,7 @@ describe('classifyError', () => {
     expect(classifyError(replyError('CLUSTERDOWN this node is shutting down')).type).toBe('fail');
     expect(classifyError(replyError('TIMEOUT outcome unknown: entry 5 not applied')).type).toBe('info');
     expect(classifyError(new Error('Command timed out')).type).toBe('info');
+    expect(classifyError(new DefiniteFailure('cas: r0 holds 2, not 1')).type).toBe('fail');
     expect(classifyError(new Error('Connection is closed.')).type).toBe('info');
     expect(classifyError(new Error("Stream isn't writeable and enableOfflineQueue options is false")).type).toBe('fail');
     expect(connectFailure(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toEqual({ type: 'fail', error: 'not connected: connect ECONNREFUSED 127.0.0.1:1' });
@@ -82,6 +83,32 @@ describe('workload adapters', () => {
       { process: 0, key: 'r0', f: 'write', value: '1', callNs: 10, returnNs: 20 },
       { process: 0, key: 'r0', f: 'write', value: '3', callNs: 40, returnNs: null },
       { process: 10, key: 'r0', f: 'read', value: '3', callNs: 90, returnNs: 95 },
+    ]);
+  });
+
+  it('register: a compare-and-set is a cas op, left out when it definitely failed', () => {
+    const g = new History();
+    g.invoke(0, 'cas', 'r1', ['1', '2'], 1, 10);
+    g.complete(0, 'ok', 'OK', 20);
+    g.invoke(0, 'cas', 'r1', ['1', '3'], 1, 30);
+    g.complete(0, 'fail', null, 35, 'cas: r1 holds 2, not 1');
+    g.invoke(0, 'cas', 'r1', ['2', '4'], 1, 40);
+    g.complete(0, 'info', null, 80, 'Command timed out');
+    expect(toRegisterOperations(completedOps(g.events))).toEqual([
+      { process: 0, key: 'r1', f: 'cas', expected: '1', value: '2', callNs: 10, returnNs: 20 },
+      { process: 0, key: 'r1', f: 'cas', expected: '2', value: '4', callNs: 40, returnNs: null },
+    ]);
+  });
+
+  it('list-append: a MULTI/EXEC transaction carries its micro-ops; unfinished ones read nothing known', () => {
+    const g = new History();
+    g.invoke(0, 'txn', 'l0,l1', JSON.stringify([['append', 'l0', 1], ['r', 'l1', null]]), 1, 1);
+    g.complete(0, 'ok', JSON.stringify([['append', 'l0', 1], ['r', 'l1', [4]]]), 2);
+    g.invoke(1, 'txn', 'l1,l0', JSON.stringify([['r', 'l1', null], ['append', 'l0', 2]]), 1, 3);
+    g.complete(1, 'info', null, 6);
+    expect(toListAppendTxns(completedOps(g.events))).toEqual([
+      { process: 0, type: 'ok', ops: [{ f: 'append', key: 'l0', value: 1 }, { f: 'r', key: 'l1', value: [4] }], callNs: 1, returnNs: 2 },
+      { process: 1, type: 'info', ops: [{ f: 'r', key: 'l1', value: null }, { f: 'append', key: 'l0', value: 2 }], callNs: 3, returnNs: null },
     ]);
   });
 
