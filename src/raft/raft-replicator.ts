@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { err, type Reply } from '../resp/reply.js';
 import { decodeReplyBinary, encodeReplyBinary } from '../resp/reply-codec.js';
 import type { StateMachine } from '../state-machine/state-machine.js';
-import { encodeProposal, type ProposalOp } from '../state-machine/proposal.js';
+import { decodeProposal, encodeProposal, type ProposalOp } from '../state-machine/proposal.js';
 import { assert } from '../util/assert.js';
 import { Mulberry32, RaftNode, type Entry, type Message, type Ready, type Role, type SoftState } from './core/index.js';
 import { NotLeaderError, OutcomeUnknownError, ReadNotConfirmedError, ShuttingDownError } from './errors.js';
@@ -83,15 +83,63 @@ interface ForwardRequestParts {
   clientId?: number;
 }
 
+/** A follower's forwarded write waiting for this turn's batch. */
+interface QueuedForward {
+  readonly db: number;
+  readonly argv: Buffer[];
+  resolve(reply: Reply): void;
+  reject(e: Error): void;
+}
+
 /** Forward reply framing: a definite "not the leader" answer vs a reply. */
 const FORWARD_REPLY = 0;
 const FORWARD_NOT_LEADER = 1;
+
+/** One forwarded command's answer as a Reply; NotLeaderError when it certainly did not run. */
+function decodeForwardFrame(frame: Uint8Array): Reply {
+  const b = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (b[0] === FORWARD_NOT_LEADER) throw new NotLeaderError(b.readUInt32LE(1));
+  try {
+    return decodeReplyBinary(b.subarray(1));
+  } catch (e) {
+    throw new OutcomeUnknownError(`undecodable reply from the leader: ${(e as Error).message}`);
+  }
+}
+
+/** A batch's answer: each command's frame, length-prefixed (u32 LE), behind a FORWARD_REPLY byte. */
+function joinFrames(frames: readonly Uint8Array[]): Uint8Array {
+  const parts: Buffer[] = [Buffer.from([FORWARD_REPLY])];
+  for (const f of frames) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(f.byteLength, 0);
+    parts.push(len, Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+
+function splitFrames(bytes: Uint8Array, count: number): Uint8Array[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b[0] !== FORWARD_REPLY) throw new Error(`batch answer starts with ${b[0]}`);
+  const frames: Uint8Array[] = [];
+  let o = 1;
+  while (o < b.length) {
+    if (o + 4 > b.length) throw new Error('batch answer is truncated');
+    const len = b.readUInt32LE(o);
+    o += 4;
+    if (o + len > b.length) throw new Error('batch answer is truncated');
+    frames.push(b.subarray(o, o + len));
+    o += len;
+  }
+  if (frames.length !== count) throw new Error(`batch of ${count} answered ${frames.length} times`);
+  return frames;
+}
 
 export class RaftReplicator implements Replicator {
   private readonly node: RaftNode;
   private transport: GrpcTransport | null = null;
   private readonly peersById: Map<number, PeerAddress>;
   private queued: Pending[] = [];
+  private forwardQueue: QueuedForward[] = [];
   /** The keys this leader's proposals modify, for WATCH (modification-tracker.ts). */
   private readonly tracker = new ModificationTracker();
   private flushScheduled = false;
@@ -300,8 +348,49 @@ export class RaftReplicator implements Replicator {
 
   // ------------------------------------------------------------------ forwarding
 
+  /**
+   * Writes forwarded in one event-loop turn travel together: one Forward call of kind BATCH (one
+   * gRPC call instead of one per command), answered per command; the leader proposes them
+   * together, as it does its own clients' writes of one turn.
+   */
   forward(db: number, argv: Buffer[]): Promise<Reply> {
-    return this.forwardToLeader({ db, argv }, this.o.requestTimeoutMs());
+    return new Promise((resolve, reject) => {
+      this.forwardQueue.push({ db, argv, resolve, reject });
+      if (this.forwardQueue.length === 1) setImmediate(() => this.flushForwards());
+    });
+  }
+
+  private flushForwards(): void {
+    const batch = this.forwardQueue;
+    this.forwardQueue = [];
+    if (batch.length === 1) {
+      const one = batch[0]!;
+      this.forwardToLeader({ db: one.db, argv: one.argv }, this.o.requestTimeoutMs()).then(one.resolve, one.reject);
+      return;
+    }
+    const argv = batch.map((c) => encodeProposal([{ kind: 'command', db: c.db, argv: c.argv }]));
+    this.callLeader({ db: 0, argv, kind: 'batch' }, this.o.requestTimeoutMs()).then(
+      (bytes) => {
+        let frames: Uint8Array[];
+        try {
+          frames = splitFrames(bytes, batch.length);
+        } catch (e) {
+          const unknown = new OutcomeUnknownError(`undecodable batch reply from the leader: ${(e as Error).message}`);
+          for (const c of batch) c.reject(unknown);
+          return;
+        }
+        batch.forEach((c, i) => {
+          try {
+            c.resolve(decodeForwardFrame(frames[i]!));
+          } catch (e) {
+            c.reject(e as Error);
+          }
+        });
+      },
+      (e: unknown) => {
+        for (const c of batch) c.reject(e as Error);
+      },
+    );
   }
 
   forwardBlocking(db: number, argv: Buffer[], clientId: number, cancelled: AbortSignal): Promise<Reply> {
@@ -317,6 +406,11 @@ export class RaftReplicator implements Replicator {
   }
 
   private async forwardToLeader(req: ForwardRequestParts, timeoutMs: number, call: ForwardCallOptions = {}): Promise<Reply> {
+    return decodeForwardFrame(await this.callLeader(req, timeoutMs, call));
+  }
+
+  /** One Forward call to the leader; its raw answer. Rejects NotLeaderError (definite) or OutcomeUnknownError. */
+  private async callLeader(req: ForwardRequestParts, timeoutMs: number, call: ForwardCallOptions = {}): Promise<Uint8Array> {
     if (this.closed || this.closing) throw new ShuttingDownError();
     if (this.lead === 0 || this.transport === null) throw new NotLeaderError(0);
     if (this.lead === this.o.nodeId) throw new NotLeaderError(this.lead);
@@ -328,44 +422,58 @@ export class RaftReplicator implements Replicator {
       if (definite) throw new NotLeaderError(0);
       throw new OutcomeUnknownError(`forward to the leader failed: ${(e as Error).message}`);
     }
-    if (bytes[0] === FORWARD_NOT_LEADER) {
-      throw new NotLeaderError(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(1));
-    }
-    try {
-      return decodeReplyBinary(bytes.subarray(1));
-    } catch (e) {
-      throw new OutcomeUnknownError(`undecodable reply from the leader: ${(e as Error).message}`);
-    }
+    // A whole call refused by a node that does not lead: nothing in it ran.
+    if (bytes[0] === FORWARD_NOT_LEADER) decodeForwardFrame(bytes);
+    return bytes;
   }
 
   private async onForward(req: ForwardedCommand): Promise<Uint8Array> {
-    const notLeader = (): Uint8Array => {
-      const b = Buffer.alloc(5);
-      b[0] = FORWARD_NOT_LEADER;
-      b.writeUInt32LE(this.lead === this.o.nodeId ? 0 : this.lead, 1);
-      return b;
-    };
-    if (this.role !== 'leader' || this.forwardHandler === null) return notLeader();
-    let reply: Reply;
-    try {
-      const h = this.forwardHandler;
+    if (this.role !== 'leader' || this.forwardHandler === null) return this.notLeaderFrame();
+    if (req.kind === 'batch') {
+      // Started in one turn, so the leader proposes them in one entry; answered per command.
+      const frames = await Promise.all(
+        req.argv.map((encoded) => {
+          const ops = decodeProposal(encoded);
+          const op = ops[0];
+          assert(ops.length === 1 && op !== undefined && op.kind === 'command', 'a forwarded batch holds one command per argument');
+          return this.forwardFrame((h) => h.execute(op.db, [...op.argv]));
+        }),
+      );
+      return joinFrames(frames);
+    }
+    return this.forwardFrame((h) => {
       switch (req.kind) {
         case 'execute':
-          reply = await h.execute(req.db, req.argv);
-          break;
+          return h.execute(req.db, req.argv);
         case 'block':
-          reply = await h.block(req.from, req.clientId, req.db, req.argv, req.cancelled);
-          break;
+          return h.block(req.from, req.clientId, req.db, req.argv, req.cancelled);
         case 'unblock':
-          reply = await h.unblock(req.from, req.clientId, req.argv);
-          break;
+          return h.unblock(req.from, req.clientId, req.argv);
         case 'transaction':
-          reply = await h.transaction(req.argv);
-          break;
+          return h.transaction(req.argv);
+        case 'batch':
+          throw new Error('invariant violated: a batch is answered per command above');
       }
+    });
+  }
+
+  private notLeaderFrame(): Uint8Array {
+    const b = Buffer.alloc(5);
+    b[0] = FORWARD_NOT_LEADER;
+    b.writeUInt32LE(this.lead === this.o.nodeId ? 0 : this.lead, 1);
+    return b;
+  }
+
+  /** Runs one forwarded command and frames its outcome: a reply, or "not the leader" (did not run). */
+  private async forwardFrame(run: (h: ForwardHandler) => Promise<Reply>): Promise<Uint8Array> {
+    const h = this.forwardHandler;
+    if (this.role !== 'leader' || h === null) return this.notLeaderFrame();
+    let reply: Reply;
+    try {
+      reply = await run(h);
     } catch (e) {
       // Both mean "not run here": the follower may retry on whoever leads next.
-      if (e instanceof NotLeaderError || e instanceof ShuttingDownError) return notLeader();
+      if (e instanceof NotLeaderError || e instanceof ShuttingDownError) return this.notLeaderFrame();
       if (e instanceof OutcomeUnknownError) reply = err(`TIMEOUT outcome unknown: ${e.message}`);
       else throw e;
     }

@@ -23,8 +23,8 @@ export interface RaftAck {
 }
 
 /** proto ForwardKind: run a write, block a follower's client on the leader, or unblock it. */
-export type ForwardKind = 'execute' | 'block' | 'unblock' | 'transaction';
-const FORWARD_KINDS: readonly ForwardKind[] = ['execute', 'block', 'unblock', 'transaction'];
+export type ForwardKind = 'execute' | 'block' | 'unblock' | 'transaction' | 'batch';
+const FORWARD_KINDS: readonly ForwardKind[] = ['execute', 'block', 'unblock', 'transaction', 'batch'];
 
 export interface ForwardRequest {
   db: number;
