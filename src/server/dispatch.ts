@@ -28,6 +28,25 @@ export function resolveCommand(table: CommandTable, argv: readonly Buffer[]): Co
   return arityOk(cmd.arity, argv.length) ? cmd : E.wrongArity(cmd.fullName);
 }
 
+/** The connection's reads and writes still in flight. */
+function earlierCommands(conn: Connection): Promise<unknown>[] {
+  return [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
+}
+
+/**
+ * Runs `run` once the connection's earlier reads and writes are done (so it sees them), and makes
+ * it the connection's last write until it settles (so later commands wait for it in turn).
+ */
+function afterEarlierCommands(conn: Connection, run: () => Promise<Reply>): Promise<Reply> {
+  const prior = earlierCommands(conn);
+  const p = prior.length > 0 ? Promise.allSettled(prior).then(run) : run();
+  conn.lastWrite = p;
+  void p.finally(() => {
+    if (conn.lastWrite === p) conn.lastWrite = null;
+  });
+  return p;
+}
+
 /** Commands that run at once inside MULTI instead of being queued (server.c processCommand). */
 const RUN_INSIDE_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 const QUEUED: Reply = { t: 'simple', s: 'QUEUED' };
@@ -164,13 +183,7 @@ export class Dispatcher {
   private block(conn: Connection, plan: BlockingPlan, argv: Buffer[]): Promise<Reply> {
     const db = conn.db;
     // Registered once this client's earlier reads and writes are done, so it sees them.
-    const start = (): Promise<Reply> => (conn.isClosed ? Promise.resolve(NONE) : this.blockedClients.block(conn.id, db, plan, argv));
-    const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
-    const p = prior.length > 0 ? Promise.allSettled(prior).then(start) : start();
-    conn.lastWrite = p;
-    void p.finally(() => {
-      if (conn.lastWrite === p) conn.lastWrite = null;
-    });
+    const p = afterEarlierCommands(conn, () => (conn.isClosed ? Promise.resolve(NONE) : this.blockedClients.block(conn.id, db, plan, argv)));
     // Like Redis, a blocked client runs none of its later commands until it is served.
     conn.hold(p);
     return p;
@@ -221,14 +234,7 @@ export class Dispatcher {
 
   /** EXEC of a client of this node: runs after the client's earlier reads and writes. */
   exec(conn: Connection): Promise<Reply> {
-    const run = (): Promise<Reply> => exec(conn, (argv) => this.resolveOrNull(argv), (t) => this.routeTransaction(t));
-    const prior = [conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null);
-    const p = prior.length > 0 ? Promise.allSettled(prior).then(run) : run();
-    conn.lastWrite = p;
-    void p.finally(() => {
-      if (conn.lastWrite === p) conn.lastWrite = null;
-    });
-    return p;
+    return afterEarlierCommands(conn, () => exec(conn, (argv) => this.resolveOrNull(argv), (t) => this.routeTransaction(t)));
   }
 
   /** A transaction forwarded by a follower: checked and proposed here if this node still leads. */
@@ -247,7 +253,7 @@ export class Dispatcher {
    * sees every write acknowledged before it (its own included).
    */
   async watchIndex(conn: Connection): Promise<number> {
-    await Promise.allSettled([conn.lastRead, conn.lastWrite].filter((x): x is Promise<unknown> => x !== null));
+    await Promise.allSettled(earlierCommands(conn));
     await this.replicator.readBarrier();
     return this.sm.appliedIndex;
   }
